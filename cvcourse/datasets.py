@@ -1,0 +1,69 @@
+"""Loaders of the course's data sets, one function per data set (provenance in each docstring)."""
+from __future__ import annotations
+
+import gzip
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import numpy as np
+
+from cvcourse import assets
+
+FASHION_MNIST_CLASSES = (
+    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+)
+
+
+def read_idx(file: str | Path) -> np.ndarray:
+    """Read an IDX file (gzipped or not), the format of MNIST and Fashion-MNIST."""
+    file = Path(file)
+    opener = gzip.open if file.suffix == ".gz" else open
+    with opener(file, "rb") as f:
+        data = f.read()
+    if len(data) < 4 or data[0] != 0 or data[1] != 0 or data[2] != 0x08:
+        raise ValueError(f"{file} is not an unsigned-byte IDX file")
+    ndim = data[3]
+    shape = tuple(int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
+    array = np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim)
+    if array.size != int(np.prod(shape)):
+        raise ValueError(f"{file} is truncated: {array.size} values for shape {shape}")
+    return array.reshape(shape)
+
+
+def load_fashion_mnist(
+    n_train: int | None = None, n_test: int | None = None
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """Fashion-MNIST: 28×28 gray uint8 images of 10 clothing classes, 60,000 train + 10,000 test.
+
+    Returns ``(x_train, y_train), (x_test, y_test)`` like ``keras.datasets``; ``n_train`` /
+    ``n_test`` keep the first N of each (the files are in a fixed, class-balanced order).
+    Class names: :data:`FASHION_MNIST_CLASSES`.
+
+    Source: Zalando Research, https://github.com/zalandoresearch/fashion-mnist (MIT licence).
+    """
+    def part(images: str, labels: str, n: int | None) -> tuple[np.ndarray, np.ndarray]:
+        x = read_idx(assets.path(f"fashion_mnist/{images}"))
+        y = read_idx(assets.path(f"fashion_mnist/{labels}"))
+        return x[:n], y[:n]
+
+    return (part("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", n_train),
+            part("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz", n_test))
+
+
+def load_dlib_boxes(xml_file: str | Path | None = None) -> dict[str, list[tuple[int, int, int, int]]]:
+    """Face boxes ``(x, y, w, h)`` per image file name from a dlib imglab XML file.
+
+    The default is ``faces_group/training.xml``: 4 PASCAL VOC group photos annotated by dlib's
+    authors (BSL-1.0 boxes; the photos are Flickr images, respect Flickr's terms).
+    """
+    xml_file = Path(xml_file) if xml_file is not None else assets.path("faces_group/training.xml")
+    root = ET.parse(xml_file).getroot()
+    boxes: dict[str, list[tuple[int, int, int, int]]] = {}
+    for image in root.iter("image"):
+        boxes[Path(image.get("file")).name] = [
+            (int(b.get("left")), int(b.get("top")), int(b.get("width")), int(b.get("height")))
+            for b in image.iter("box")
+            if b.get("ignore") != "1"
+        ]
+    return boxes

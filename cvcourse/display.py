@@ -1,0 +1,121 @@
+"""Showing results inline in JupyterLab, Colab and headless runs (never ``cv2.imshow``)."""
+from __future__ import annotations
+
+import math
+from typing import Iterable, Sequence
+
+import cv2
+import numpy as np
+
+from cvcourse.images import check_image, to_rgb
+
+Box = Sequence[int]  # (x, y, w, h)
+GREEN = (0, 255, 0)
+
+
+def show_images(
+    images: np.ndarray | Sequence[np.ndarray],
+    titles: Sequence[str] | None = None,
+    cols: int = 3,
+    bgr: bool = True,
+    size: float = 4.0,
+    cmap: str = "gray",
+):
+    """Show one image or a grid of images with titles; returns the matplotlib figure.
+
+    ``bgr=True`` (the default) means colour images are OpenCV BGR and are converted for display;
+    pass ``bgr=False`` for RGB arrays (Keras, scikit-image). Gray images use ``cmap``.
+    """
+    import matplotlib.pyplot as plt
+
+    if isinstance(images, np.ndarray) and images.ndim in (2, 3) and not (images.ndim == 3 and images.shape[2] > 4):
+        images = [images]
+    images = [to_rgb(check_image(im, f"images[{i}]"), bgr=bgr) for i, im in enumerate(images)]
+    if titles is not None and len(titles) != len(images):
+        raise ValueError(f"{len(titles)} titles for {len(images)} images")
+    cols = max(1, min(cols, len(images)))
+    rows = math.ceil(len(images) / cols)
+    aspect = np.mean([im.shape[0] / im.shape[1] for im in images])
+    fig, axes = plt.subplots(rows, cols, figsize=(size * cols, size * rows * aspect + 0.4 * rows), squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    for i, (ax, im) in enumerate(zip(axes.flat, images)):
+        ax.imshow(im, cmap=cmap if im.ndim == 2 else None, vmin=0 if im.dtype == np.uint8 else None,
+                  vmax=255 if im.dtype == np.uint8 else None)
+        if titles is not None:
+            ax.set_title(titles[i])
+    fig.tight_layout()
+    plt.show()
+    return fig
+
+
+def draw_boxes(
+    image: np.ndarray,
+    boxes: Iterable[Box],
+    labels: Sequence[str] | None = None,
+    color: tuple[int, int, int] = GREEN,
+    thickness: int = 2,
+) -> np.ndarray:
+    """A copy of ``image`` with ``(x, y, w, h)`` boxes and optional labels drawn on it."""
+    out = check_image(image).copy()
+    if out.ndim == 2:
+        out = cv2.cvtColor(out, cv2.COLOR_GRAY2BGR)
+    boxes = [tuple(int(round(v)) for v in box) for box in boxes]
+    if labels is not None and len(labels) != len(boxes):
+        raise ValueError(f"{len(labels)} labels for {len(boxes)} boxes")
+    scale = max(0.4, out.shape[1] / 1000)
+    for i, (x, y, w, h) in enumerate(boxes):
+        cv2.rectangle(out, (x, y), (x + w, y + h), color, thickness)
+        if labels is not None:
+            (tw, th), _ = cv2.getTextSize(labels[i], cv2.FONT_HERSHEY_SIMPLEX, scale, 1)
+            top = max(y - th - 6, 0)
+            cv2.rectangle(out, (x, top), (x + tw + 4, top + th + 6), color, -1)
+            cv2.putText(out, labels[i], (x + 2, top + th + 2), cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0), 1, cv2.LINE_AA)
+    return out
+
+
+def draw_landmarks(
+    image: np.ndarray,
+    points: Iterable[Sequence[float]],
+    color: tuple[int, int, int] = (0, 0, 255),
+    radius: int = 3,
+    pairs: Iterable[tuple[int, int]] = (),
+) -> np.ndarray:
+    """A copy of ``image`` with ``(x, y)`` points (``None`` skipped) and lines between ``pairs``."""
+    out = check_image(image).copy()
+    if out.ndim == 2:
+        out = cv2.cvtColor(out, cv2.COLOR_GRAY2BGR)
+    pts = [None if p is None else (int(round(p[0])), int(round(p[1]))) for p in points]
+    for a, b in pairs:
+        if pts[a] is not None and pts[b] is not None:
+            cv2.line(out, pts[a], pts[b], (0, 255, 255), max(1, radius // 2), cv2.LINE_AA)
+    for p in pts:
+        if p is not None:
+            cv2.circle(out, p, radius, color, -1, cv2.LINE_AA)
+    return out
+
+
+def show_frame_strip(frames: Sequence[np.ndarray], n: int = 6, titles: Sequence[str] | None = None, bgr: bool = True):
+    """Show ``n`` evenly spaced frames of a video side by side (a static summary GitHub renders)."""
+    if len(frames) == 0:
+        raise ValueError("no frames to show")
+    idx = np.linspace(0, len(frames) - 1, min(n, len(frames))).round().astype(int)
+    chosen_titles = [titles[i] for i in idx] if titles is not None else [f"frame {i}" for i in idx]
+    return show_images([frames[i] for i in idx], chosen_titles, cols=len(idx), bgr=bgr, size=2.6)
+
+
+def show_video(frames: Sequence[np.ndarray], fps: float = 15.0, width: int = 480, bgr: bool = True):
+    """Show frames as an inline HTML5 video (H.264 mp4 embedded in the notebook).
+
+    Returns the ``IPython.display.Video`` object (displayed when it is a cell's last value).
+    """
+    import tempfile
+    from pathlib import Path
+
+    from IPython.display import Video
+
+    from cvcourse.video import write_video
+
+    with tempfile.TemporaryDirectory() as tmp:
+        file = write_video(Path(tmp) / "clip.mp4", frames, fps=fps, width=width, bgr=bgr)
+        return Video(data=file.read_bytes(), embed=True, mimetype="video/mp4", html_attributes="controls loop muted")

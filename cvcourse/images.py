@@ -1,0 +1,55 @@
+"""Reading and checking images: clear errors instead of OpenCV's silent ``None``."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+
+def check_image(image: object, name: str = "image") -> np.ndarray:
+    """Return ``image`` if it is a 2-D (gray) or 3-D (1/3/4 channel) numeric array, else raise.
+
+    Raises ``TypeError`` for non-arrays (a path, a PIL image, ``None`` from a failed
+    ``cv2.imread``) and ``ValueError`` for arrays of the wrong shape or dtype.
+    """
+    if image is None:
+        raise TypeError(f"{name} is None: the image was not loaded (did cv2.imread fail on a bad path?)")
+    if not isinstance(image, np.ndarray):
+        raise TypeError(f"{name} must be a numpy array (H x W or H x W x C), not {type(image).__name__}")
+    if image.dtype == bool or not (np.issubdtype(image.dtype, np.integer) or np.issubdtype(image.dtype, np.floating)):
+        raise ValueError(f"{name} has dtype {image.dtype}; expected uint8 or float")
+    if image.ndim == 3 and image.shape[2] not in (1, 3, 4) or image.ndim not in (2, 3):
+        raise ValueError(f"{name} has shape {image.shape}; expected H x W or H x W x 1/3/4")
+    if image.size == 0:
+        raise ValueError(f"{name} is empty (shape {image.shape})")
+    return image
+
+
+def read_image(path: str | Path, gray: bool = False) -> np.ndarray:
+    """Read an image file as a BGR (or gray) uint8 array; raise instead of returning ``None``."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no image file at {path}")
+    image = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE if gray else cv2.IMREAD_COLOR)
+    if image is None:
+        raise ValueError(f"{path} is not an image OpenCV can decode")
+    return image
+
+
+def to_rgb(image: np.ndarray, bgr: bool = True) -> np.ndarray:
+    """A copy ready for matplotlib: BGR(A) → RGB(A) when ``bgr``, gray stays 2-D."""
+    image = check_image(image)
+    if image.ndim == 3 and image.shape[2] == 1:
+        return image[:, :, 0]
+    if image.ndim == 3 and bgr:
+        code = cv2.COLOR_BGRA2RGBA if image.shape[2] == 4 else cv2.COLOR_BGR2RGB
+        return cv2.cvtColor(np.ascontiguousarray(image), code)
+    return image
+
+
+def resize_to_width(image: np.ndarray, width: int) -> np.ndarray:
+    """Resize keeping the aspect ratio so that the result is ``width`` pixels wide."""
+    image = check_image(image)
+    h, w = image.shape[:2]
+    return cv2.resize(image, (width, max(1, round(h * width / w))), interpolation=cv2.INTER_AREA)
