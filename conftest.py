@@ -1,0 +1,41 @@
+"""pytest set-up shared by the unit tests and nbval.
+
+A notebook whose default-mode assets are not on disk is skipped, naming the missing files (as
+scikit-image's tests do) — unless ``CVCOURSE_REQUIRE_ASSETS=1`` (set by ``.ci/run``), which
+turns that into a failure, so a CI run with ``shared/assets`` present can never skip silently.
+"""
+from __future__ import annotations
+
+import os
+import re
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")
+
+
+def missing_assets(notebook_number: str) -> list[str]:
+    """Default-mode assets of a notebook that are not on disk (none are downloaded)."""
+    from cvcourse import assets
+
+    return [n for n in assets.names(notebook=notebook_number, mode="default") if assets.locate(n) is None]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip (or fail) every cell of a notebook whose assets are missing."""
+    checked: dict[str, list[str]] = {}
+    for item in items:
+        match = re.match(r"(\d\d)_", item.path.name)
+        if item.path.suffix != ".ipynb" or not match:
+            continue
+        if item.path not in checked:
+            checked[item.path] = missing_assets(match.group(1))
+        missing = checked[item.path]
+        if not missing:
+            continue
+        reason = (f"{item.path.name} needs assets not found locally: {', '.join(missing[:5])}"
+                  f"{' …' if len(missing) > 5 else ''} (set CVCOURSE_ASSETS or run `python -m cvcourse.assets fetch --all`)")
+        if os.environ.get("CVCOURSE_REQUIRE_ASSETS"):
+            raise pytest.UsageError(reason)
+        item.add_marker(pytest.mark.skip(reason=reason))

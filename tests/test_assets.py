@@ -1,0 +1,211 @@
+"""The asset registry: lookup order, integrity checks, downloads (from a loopback server), errors."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import http.server
+import shutil
+import threading
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from cvcourse import assets
+
+MANIFEST = assets.REPO_ROOT.parent / "shared" / "assets" / "manifest.csv"
+SMALL = "yolo_fastest/coco.names"  # a real 625-byte asset
+
+
+@pytest.fixture
+def isolated(tmp_path, monkeypatch):
+    """No CVCOURSE_ASSETS, downloads into tmp, the repo folders ignored: nothing is found."""
+    monkeypatch.delenv(assets.ENV_DIRS, raising=False)
+    monkeypatch.setenv(assets.ENV_DOWNLOAD_DIR, str(tmp_path / "downloads"))
+    monkeypatch.setattr(assets, "REPO_ROOT", tmp_path / "repo")
+    return tmp_path
+
+
+@pytest.fixture
+def server(tmp_path):
+    """A loopback HTTP server over ``tmp_path/www``; yields ``(root_folder, base_url)``."""
+    www = tmp_path / "www"
+    www.mkdir()
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(www), **kwargs)
+
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            if self.path.startswith("/truncated/"):
+                # announce the full length, send half, hang up: a partial download
+                body = (www / self.path.split("/")[-1]).read_bytes()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body[: len(body) // 2])
+                self.wfile.flush()
+                self.connection.close()
+                return
+            super().do_GET()
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield www, f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def fake_registry(monkeypatch, *entries: assets.Asset) -> None:
+    """Make the registry hold exactly ``entries``."""
+    monkeypatch.setattr(assets, "registry", lambda: {a.name: a for a in entries})
+
+
+def test_registry_covers_the_shared_manifest_with_same_urls_and_hashes():
+    if not MANIFEST.is_file():
+        pytest.skip(f"{MANIFEST} not found")
+    rows = list(csv.DictReader(MANIFEST.open()))
+    reg = assets.registry()
+    assert len(rows) == 192
+    for row in rows:
+        entry = reg[row["file"]]
+        assert (entry.url, entry.sha256, entry.size, entry.licence) == (row["url"], row["sha256"], int(row["bytes"]), row["licence"])
+
+
+def test_every_entry_is_complete():
+    reg = assets.registry()
+    full = {a.name for a in reg.values() if a.mode == "full"}
+    for wanted in ("yolov4/yolov4.weights", "openpose_mpii/pose_iter_160000.caffemodel", "fer2013/fer2013.csv", "mnist/mnist.npz",
+                   "yalefaces_full/yalefaces.zip", "mask_rcnn/mask_rcnn_inception_v2_coco_2018_01_28.tar.gz"):
+        assert wanted in full
+    for a in reg.values():
+        assert a.url.startswith("http"), a.name
+        assert a.licence and a.notebooks and a.kind in ("data", "weights"), a.name
+        assert a.sha256 is None or len(a.sha256) == 64, a.name
+
+
+def test_unknown_name_suggests_close_names():
+    with pytest.raises(KeyError, match="faces_group/training.xml"):
+        assets.get("faces_group/trainin.xml")
+
+
+def test_lookup_prefers_cvcourse_assets_dirs(isolated, monkeypatch, real_asset):
+    src = real_asset(SMALL)
+    first, second = isolated / "first", isolated / "second"
+    for d in (first, second):
+        (d / "yolo_fastest").mkdir(parents=True)
+        shutil.copy(src, d / SMALL)
+    monkeypatch.setenv(assets.ENV_DIRS, f"{isolated / 'nowhere'}{assets.os.pathsep}{first}{assets.os.pathsep}{second}")
+    assert assets.path(SMALL, download=False) == first / SMALL
+
+
+def test_repo_data_and_weights_folders_are_searched(isolated, real_asset):
+    (isolated / "repo" / "weights" / "yolo_fastest").mkdir(parents=True)
+    shutil.copy(real_asset(SMALL), isolated / "repo" / "weights" / SMALL)
+    assert assets.locate(SMALL) == isolated / "repo" / "weights" / SMALL
+
+
+def test_bundled_files_come_from_their_packages(isolated):
+    cascade = assets.path("opencv/haarcascade_frontalface_default.xml", download=False)
+    assert cascade.is_file() and "cv2" in cascade.parts
+    mmod = assets.path("dlib/mmod_human_face_detector.dat", download=False)
+    assert mmod.stat().st_size > 100_000
+
+
+def test_a_corrupt_local_file_is_refused(isolated, monkeypatch, real_asset):
+    folder = isolated / "assets" / "yolo_fastest"
+    folder.mkdir(parents=True)
+    good = real_asset(SMALL).read_bytes()
+    (folder / "coco.names").write_bytes(good.replace(b"person", b"persom"))  # same size, other bytes
+    monkeypatch.setenv(assets.ENV_DIRS, str(isolated / "assets"))
+    with pytest.raises(assets.AssetIntegrityError, match="sha256"):
+        assets.path(SMALL, download=False)
+
+
+def test_a_partial_local_file_is_refused(isolated, monkeypatch, real_asset):
+    folder = isolated / "assets" / "yolo_fastest"
+    folder.mkdir(parents=True)
+    (folder / "coco.names").write_bytes(real_asset(SMALL).read_bytes()[:100])
+    monkeypatch.setenv(assets.ENV_DIRS, str(isolated / "assets"))
+    with pytest.raises(assets.AssetIntegrityError, match="100 bytes, the registry expects 625"):
+        assets.path(SMALL, download=False)
+
+
+def test_missing_asset_offline_names_file_url_and_folder(isolated, monkeypatch):
+    monkeypatch.setenv(assets.ENV_OFFLINE, "1")
+    with pytest.raises(assets.AssetNotFoundError) as err:
+        assets.path("faces_group/training.xml")
+    text = str(err.value)
+    assert "faces_group/training.xml" in text
+    assert assets.get("faces_group/training.xml").url in text
+    assert str(isolated / "downloads" / "data" / "faces_group" / "training.xml") in text
+    assert "CVCOURSE_OFFLINE" in text
+
+
+def test_manual_asset_explains_how_to_get_it(isolated):
+    with pytest.raises(assets.AssetNotFoundError, match="Kaggle"):
+        assets.path("fer2013/fer2013.csv")
+
+
+def test_download_checks_hash_and_lands_atomically(isolated, server, monkeypatch, real_asset):
+    www, base = server
+    shutil.copy(real_asset(SMALL), www / "coco.names")
+    asset = replace(assets.get(SMALL), url=f"{base}/coco.names")
+    fake_registry(monkeypatch, asset)
+    got = assets.path(SMALL)
+    assert got == isolated / "downloads" / "weights" / SMALL
+    assert hashlib.sha256(got.read_bytes()).hexdigest() == asset.sha256
+    assert [p.name for p in got.parent.iterdir()] == ["coco.names"]  # no temporary file left behind
+
+
+def test_download_with_wrong_hash_leaves_nothing(isolated, server, real_asset):
+    www, base = server
+    (www / "coco.names").write_bytes(real_asset(SMALL).read_bytes().upper())
+    asset = replace(assets.get(SMALL), url=f"{base}/coco.names")
+    with pytest.raises(assets.AssetIntegrityError, match="corrupt"):
+        assets.download_asset(asset, root=isolated / "dl", retries=0)
+    assert not (isolated / "dl" / SMALL).exists()
+
+
+def test_partial_download_is_never_used(isolated, server, monkeypatch, real_asset):
+    www, base = server
+    shutil.copy(real_asset(SMALL), www / "coco.names")
+    asset = replace(assets.get(SMALL), url=f"{base}/truncated/coco.names")
+    fake_registry(monkeypatch, asset)
+    monkeypatch.setattr(assets, "DOWNLOAD_RETRIES", 0)
+    with pytest.raises(assets.AssetError):
+        assets.path(SMALL)
+    assert not (isolated / "downloads" / "weights" / SMALL).exists()
+
+
+def test_no_network_gives_the_one_clear_error(isolated, monkeypatch):
+    import socket
+
+    with socket.socket() as s:  # a loopback port that nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    asset = replace(assets.get(SMALL), url=f"http://127.0.0.1:{port}/coco.names")
+    fake_registry(monkeypatch, asset)
+    monkeypatch.setattr(assets, "DOWNLOAD_RETRIES", 0)
+    with pytest.raises(assets.AssetNotFoundError, match="the download failed: ConnectionError") as err:
+        assets.path(SMALL)
+    assert asset.url in str(err.value)
+
+
+def test_cli_list_and_verify(capsys, real_asset):
+    real_asset(SMALL)
+    assert assets.main(["list", "--notebook", "09"]) == 0
+    listed = capsys.readouterr().out
+    assert "yolo_fastest/yolo-fastest-1.1.weights" in listed and "faces_group" not in listed
+    assert assets.main(["verify", SMALL, "opencv/haarcascade_eye.xml", "yolov4/yolov4.weights"]) == 0
+    out = capsys.readouterr().out
+    assert "3 assets: 2 ok, 1 missing, 0 corrupt; 1 with sha256 not yet known" in out
+
+
+def test_cli_fetch_reports_failures(isolated, monkeypatch, capsys):
+    monkeypatch.setenv(assets.ENV_OFFLINE, "1")
+    assert assets.main(["fetch", "faces_group/training.xml"]) == 1
+    assert "Download it from" in capsys.readouterr().err

@@ -1,0 +1,88 @@
+"""Reading/checking images and the display helpers, on real photos."""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from cvcourse import display
+from cvcourse.images import check_image, read_image, resize_to_width, to_rgb
+
+
+@pytest.fixture
+def hopper(real_asset):
+    return read_image(real_asset("photos/grace_hopper.jpg"))
+
+
+def test_read_image_gives_bgr_uint8(hopper):
+    assert hopper.shape == (606, 517, 3) and hopper.dtype == np.uint8
+    # BGR order: the blue backdrop (top right) has most in channel 0, the face most in channel 2
+    backdrop = hopper[:60, -60:].reshape(-1, 3).mean(axis=0)
+    face = hopper[180:300, 200:320].reshape(-1, 3).mean(axis=0)
+    assert backdrop.argmax() == 0 and face.argmax() == 2
+    assert np.array_equal(to_rgb(hopper)[..., 0], hopper[..., 2])
+
+
+def test_read_image_errors(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no image file"):
+        read_image(tmp_path / "missing.jpg")
+    bad = tmp_path / "notes.jpg"
+    bad.write_text("not an image")
+    with pytest.raises(ValueError, match="not an image OpenCV can decode"):
+        read_image(bad)
+
+
+@pytest.mark.parametrize("value, error, message", [
+    (None, TypeError, "cv2.imread"),
+    ("photo.jpg", TypeError, "numpy array"),
+    (np.zeros((4, 4, 5), np.uint8), ValueError, "shape"),
+    (np.zeros((2, 2, 2, 3), np.uint8), ValueError, "shape"),
+    (np.zeros((4, 4), bool), ValueError, "dtype"),
+    (np.zeros((0, 4), np.uint8), ValueError, "empty"),
+])
+def test_wrong_image_types_are_refused(value, error, message):
+    with pytest.raises(error, match=message):
+        check_image(value)
+
+
+def test_resize_to_width_keeps_aspect(hopper):
+    small = resize_to_width(hopper, 200)
+    assert small.shape == (234, 200, 3)
+
+
+def test_draw_boxes_draws_on_a_copy(hopper):
+    out = display.draw_boxes(hopper, [(100, 120, 200, 220)], labels=["face 0.99"], color=(0, 255, 0))
+    assert out is not hopper and not np.array_equal(out, hopper)
+    assert tuple(out[200, 100]) == (0, 255, 0)  # left edge of the box
+    assert np.array_equal(out[400:, 400:], hopper[400:, 400:])  # far from the box: untouched
+    gray = display.draw_boxes(hopper[..., 0], [(1, 1, 5, 5)])
+    assert gray.ndim == 3
+    with pytest.raises(ValueError, match="2 labels for 1 boxes"):
+        display.draw_boxes(hopper, [(0, 0, 5, 5)], labels=["a", "b"])
+
+
+def test_draw_landmarks_skips_missing_points(hopper):
+    out = display.draw_landmarks(hopper, [(50, 50), None, (80, 60)], pairs=[(0, 1), (0, 2)], color=(255, 0, 0))
+    assert tuple(out[50, 50]) == (255, 0, 0)
+    assert not np.array_equal(out[55, 65], hopper[55, 65])  # on the line from point 0 to point 2
+
+
+def test_show_images_grid_and_titles(hopper):
+    plt.close("all")
+    display.show_images([hopper, hopper[..., 0], to_rgb(hopper)], titles=["bgr", "gray", "rgb"], cols=2)
+    fig = plt.gcf()
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles[:3] == ["bgr", "gray", "rgb"] and len(fig.axes) == 4
+    shown = fig.axes[0].images[0].get_array()
+    assert np.array_equal(np.asarray(shown), to_rgb(hopper))
+    with pytest.raises(ValueError, match="1 titles for 2 images"):
+        display.show_images([hopper, hopper], titles=["x"])
+    with pytest.raises(TypeError):
+        display.show_images([None])
+
+
+def test_show_video_embeds_an_h264_mp4(hopper):
+    frames = [np.roll(hopper, 10 * i, axis=1) for i in range(5)]
+    video = display.show_video(frames, fps=5, width=160)
+    html = video._repr_html_()
+    assert html.startswith("<video") and "data:video/mp4;base64," in html
