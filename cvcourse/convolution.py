@@ -56,6 +56,20 @@ SLIDES_FEATURE_MAP = np.array(
 )
 
 
+#: Classic hand-made 3×3 feature detectors (OpenCV ``filter2D`` kernels) for real photos.
+PRESET_DETECTORS: dict[str, np.ndarray] = {
+    "identity": np.array([[0, 0, 0], [0, 1, 0], [0, 0, 0]], dtype=np.float32),
+    "blur (box)": np.full((3, 3), 1 / 9, dtype=np.float32),
+    "blur (Gaussian)": np.array([[1, 2, 1], [2, 4, 2], [1, 2, 1]], dtype=np.float32) / 16,
+    "sharpen": np.array([[0, -1, 0], [-1, 5, -1], [0, -1, 0]], dtype=np.float32),
+    "edges (Laplacian)": np.array([[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]], dtype=np.float32),
+    "vertical edges (Sobel x)": np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=np.float32),
+    "horizontal edges (Sobel y)": np.array([[-1, -2, -1], [0, 0, 0], [1, 2, 1]], dtype=np.float32),
+    "emboss": np.array([[-2, -1, 0], [-1, 1, 1], [0, 1, 2]], dtype=np.float32),
+    "the slides' detector": SLIDES_DETECTOR.astype(np.float32),
+}
+
+
 def check_matrix(array: object, name: str = "array") -> np.ndarray:
     """``array`` as a 2-D numeric numpy array, or a ``TypeError``/``ValueError`` that says why not."""
     if array is None:
@@ -254,3 +268,194 @@ def keras_feature_maps(image: object, kernels: object | Sequence[object], activa
     layer = fixed_conv2d(k, activation=activation)
     out = keras.ops.convert_to_numpy(layer(image[None, :, :, None].astype(np.float32)))
     return out[0].transpose(2, 0, 1)
+
+
+def show_matrices(
+    matrices: Sequence[object],
+    titles: Sequence[str] | None = None,
+    window: tuple[int, int, int] | None = None,
+    cell: tuple[int, int] | None = None,
+    show: bool = True,
+):
+    """Small matrices side by side, each cell with its number (the slides' pictures).
+
+    ``window=(row, col, size)`` outlines a ``size``×``size`` window on the first matrix (the part
+    of the image under the feature detector); ``cell=(row, col)`` outlines one cell of the last
+    matrix (where that window's sum goes). With ``show=True`` calls ``plt.show()`` and returns
+    ``None``; else returns the figure.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
+
+    mats = [check_matrix(m, f"matrices[{i}]") for i, m in enumerate(matrices)]
+    if titles is not None and len(titles) != len(mats):
+        raise ValueError(f"{len(titles)} titles for {len(mats)} matrices")
+    widths = [m.shape[1] for m in mats]
+    fig, axes = plt.subplots(1, len(mats), figsize=(0.45 * sum(widths) + 0.6 * len(mats), 0.45 * max(m.shape[0] for m in mats) + 0.8),
+                             gridspec_kw={"width_ratios": widths}, squeeze=False)
+    for k, (ax, m) in enumerate(zip(axes[0], mats)):
+        lim = float(np.abs(m).max()) or 1.0
+        ax.imshow(m, cmap="Greys" if m.min() >= 0 else "bwr", vmin=0 if m.min() >= 0 else -lim, vmax=lim * 1.6 if m.min() >= 0 else lim)
+        for (i, j), v in np.ndenumerate(m):
+            ax.text(j, i, _fmt(v), ha="center", va="center", fontsize=10)
+        ax.set_xticks(np.arange(-0.5, m.shape[1]), minor=True)
+        ax.set_yticks(np.arange(-0.5, m.shape[0]), minor=True)
+        ax.grid(which="minor", color="0.6", lw=0.5)
+        ax.tick_params(which="both", length=0, labelbottom=False, labelleft=False)
+        if titles is not None:
+            ax.set_title(titles[k], fontsize=10)
+        if k == 0 and window is not None:
+            r, c, s = window
+            ax.add_patch(Rectangle((c - 0.5, r - 0.5), s, s, fill=False, ec="red", lw=2.5))
+        if k == len(mats) - 1 and cell is not None:
+            ax.add_patch(Rectangle((cell[1] - 0.5, cell[0] - 0.5), 1, 1, fill=False, ec="red", lw=2.5))
+    fig.tight_layout()
+    if show:
+        plt.show()
+        return None
+    return fig
+
+
+def apply_detector(image: object, detector: object, relu_output: bool = False) -> np.ndarray:
+    """``cv2.filter2D`` of a gray image with a detector, as float32 (same size, mirrored border).
+
+    ``relu_output=True`` sets negative responses to 0, as the ReLU of a convolutional layer does.
+    """
+    import cv2
+
+    image = check_matrix(image, "image")
+    detector = check_matrix(detector, "detector")
+    out = cv2.filter2D(image.astype(np.float32), cv2.CV_32F, detector.astype(np.float32))
+    return relu(out) if relu_output else out
+
+
+def for_display(response: object, percentile: float = 99.5) -> np.ndarray:
+    """A feature map as a uint8 picture: 0 stays black, the ``percentile`` value becomes white.
+
+    Negative values (without ReLU) are shown around mid-gray instead: 0 is gray 128, the
+    ``percentile`` of ``|response|`` is white and its negative black.
+    """
+    r = check_matrix(response, "response").astype(np.float32)
+    if r.min() < 0:
+        top = float(np.percentile(np.abs(r), percentile)) or 1.0
+        return np.clip(128 + 127 * r / top, 0, 255).astype(np.uint8)
+    top = float(np.percentile(r, percentile)) or 1.0
+    return np.clip(255 * r / top, 0, 255).astype(np.uint8)
+
+
+def _jpeg(picture: np.ndarray) -> bytes:
+    """JPEG bytes of a gray uint8 picture (for an ``ipywidgets.Image``)."""
+    import cv2
+
+    ok, data = cv2.imencode(".jpg", picture, [cv2.IMWRITE_JPEG_QUALITY, 85])
+    if not ok:  # pragma: no cover
+        raise ValueError("could not encode the picture as JPEG")
+    return data.tobytes()
+
+
+def detector_explorer(image: object, presets: dict[str, object] | None = None, width: int = 640):
+    """A widget to edit a 3×3 feature detector and see its feature map on ``image`` live.
+
+    A preset drop-down fills the 9 boxes (:data:`PRESET_DETECTORS` by default); editing any box
+    or the ReLU check box redraws the gray ``image`` and its feature map (:func:`for_display`)
+    side by side in an ``ipywidgets.Image`` (JPEG, updated in place: no matplotlib, so headless
+    execution never stalls). Returns the ``ipywidgets.VBox`` (display it as a cell's last value).
+    """
+    import ipywidgets as widgets
+
+    image = check_matrix(image, "image")
+    presets = dict(PRESET_DETECTORS if presets is None else presets)
+    if not presets:
+        raise ValueError("need at least one preset detector")
+    for name, k in presets.items():
+        if np.shape(k) != (3, 3):
+            raise ValueError(f"preset {name!r} has shape {np.shape(k)}; the explorer edits 3×3 detectors")
+    names = list(presets)
+    dropdown = widgets.Dropdown(options=names, value=names[0], description="preset")
+    relu_box = widgets.Checkbox(value=True, description="ReLU (negatives → 0)", indent=False)
+    boxes = [widgets.FloatText(value=round(float(v), 3), step=0.5, layout=widgets.Layout(width="72px"))
+             for v in np.ravel(presets[names[0]])]
+    grid = widgets.GridBox(boxes, layout=widgets.Layout(grid_template_columns="repeat(3, 78px)"))
+    caption = widgets.Label()
+    picture = widgets.Image(format="jpeg", width=width)
+    state = {"filling": False}
+    gap = np.full((image.shape[0], 8), 255, dtype=np.uint8)
+    shown = np.clip(image, 0, 255).astype(np.uint8)
+
+    def redraw(*_: object) -> None:
+        if state["filling"]:
+            return
+        detector = np.array([b.value for b in boxes], dtype=np.float32).reshape(3, 3)
+        fmap = apply_detector(image, detector, relu_output=relu_box.value)
+        picture.value = _jpeg(np.hstack([shown, gap, for_display(fmap)]))
+        caption.value = (f"left: image · right: feature map (values {fmap.min():.0f} … {fmap.max():.0f}; "
+                         f"detector sum {detector.sum():g}{'; gray = 0' if fmap.min() < 0 else ''})")
+
+    def fill(change: dict) -> None:
+        state["filling"] = True
+        for b, v in zip(boxes, np.ravel(presets[change["new"]])):
+            b.value = round(float(v), 3)
+        state["filling"] = False
+        redraw()
+
+    dropdown.observe(fill, names="value")
+    for w in boxes + [relu_box]:
+        w.observe(redraw, names="value")
+    redraw()
+    return widgets.VBox([widgets.HBox([dropdown, relu_box]), grid, caption, picture])
+
+
+def matrices_html(
+    matrices: Sequence[object],
+    titles: Sequence[str] | None = None,
+    window: tuple[int, int, int] | None = None,
+    cell: tuple[int, int] | None = None,
+) -> str:
+    """Small matrices side by side as HTML tables; like :func:`show_matrices`, without matplotlib.
+
+    ``window=(row, col, size)`` highlights a window of the first matrix, ``cell=(row, col)`` one
+    cell of the last.
+    """
+    mats = [check_matrix(m, f"matrices[{i}]") for i, m in enumerate(matrices)]
+    if titles is not None and len(titles) != len(mats):
+        raise ValueError(f"{len(titles)} titles for {len(mats)} matrices")
+    td = "border:1px solid #999;width:1.8em;height:1.8em;text-align:center;padding:0"
+    tables = []
+    for k, m in enumerate(mats):
+        rows = []
+        for i in range(m.shape[0]):
+            cells = []
+            for j in range(m.shape[1]):
+                hot = (k == 0 and window is not None and window[0] <= i < window[0] + window[2]
+                       and window[1] <= j < window[1] + window[2]) or (k == len(mats) - 1 and cell == (i, j))
+                style = td + (";background:#f8c0c0;font-weight:bold" if hot else "")
+                cells.append(f'<td style="{style}">{_fmt(m[i, j])}</td>')
+            rows.append("<tr>" + "".join(cells) + "</tr>")
+        title = f"<div style='text-align:center'>{titles[k]}</div>" if titles is not None else ""
+        tables.append(f"<div style='margin-right:1.5em'>{title}<table style='border-collapse:collapse'>{''.join(rows)}</table></div>")
+    return "<div style='display:flex;align-items:flex-start'>" + "".join(tables) + "</div>"
+
+
+def step_explorer(image: object, kernel: object):
+    """A slider over the steps of :func:`feature_map_steps`: the window, its sum and the map cell.
+
+    Returns an ``ipywidgets.VBox`` (a slider, the sum as text, the matrices as HTML).
+    """
+    import ipywidgets as widgets
+
+    fmap, sums = feature_map_steps(image, kernel)
+    image, kernel = check_matrix(image), check_matrix(kernel)
+    rows, cols = fmap.shape
+    slider = widgets.IntSlider(value=1, min=1, max=len(sums), description="step")
+    text = widgets.Label()
+    tables = widgets.HTML()
+
+    def update(*_: object) -> None:
+        i, j = divmod(slider.value - 1, cols)
+        text.value = f"feature map [{i},{j}] = {sums[slider.value - 1]}"
+        tables.value = matrices_html([image, kernel, fmap], ["image", "feature detector", "feature map"],
+                                     window=(i, j, kernel.shape[0]), cell=(i, j))
+
+    slider.observe(update, names="value")
+    update()
+    return widgets.VBox([slider, text, tables])

@@ -13,7 +13,7 @@ Box = Sequence[int]  # (x, y, w, h)
 GREEN = (0, 255, 0)
 
 
-def show_images(
+def image_grid(
     images: np.ndarray | Sequence[np.ndarray],
     titles: Sequence[str] | None = None,
     cols: int = 3,
@@ -21,7 +21,7 @@ def show_images(
     size: float = 4.0,
     cmap: str = "gray",
 ):
-    """Show one image or a grid of images with titles; returns the matplotlib figure.
+    """A matplotlib figure with one image or a grid of images and their titles.
 
     ``bgr=True`` (the default) means colour images are OpenCV BGR and are converted for display;
     pass ``bgr=False`` for RGB arrays (Keras, scikit-image). Gray images use ``cmap``.
@@ -45,8 +45,26 @@ def show_images(
         if titles is not None:
             ax.set_title(titles[i])
     fig.tight_layout()
-    plt.show()
     return fig
+
+
+def show_images(images: np.ndarray | Sequence[np.ndarray], titles: Sequence[str] | None = None, cols: int = 3,
+                bgr: bool = True, size: float = 4.0, cmap: str = "gray", dpi: int = 80) -> None:
+    """Show :func:`image_grid` inline as a compact JPEG (photos in PNG bloat committed notebooks)."""
+    show_figure(image_grid(images, titles, cols=cols, bgr=bgr, size=size, cmap=cmap), dpi=dpi)
+
+
+def show_figure(fig, dpi: int = 80, fmt: str = "jpeg") -> None:
+    """Display a matplotlib figure inline as JPEG (or PNG) and close it."""
+    import io
+
+    import matplotlib.pyplot as plt
+    from IPython.display import Image, display
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=fmt, dpi=dpi, **({"pil_kwargs": {"quality": 85}} if fmt == "jpeg" else {}))
+    plt.close(fig)
+    display(Image(data=buffer.getvalue(), format=fmt))
 
 
 def draw_boxes(
@@ -95,13 +113,13 @@ def draw_landmarks(
     return out
 
 
-def show_frame_strip(frames: Sequence[np.ndarray], n: int = 6, titles: Sequence[str] | None = None, bgr: bool = True):
+def show_frame_strip(frames: Sequence[np.ndarray], n: int = 6, titles: Sequence[str] | None = None, bgr: bool = True) -> None:
     """Show ``n`` evenly spaced frames of a video side by side (a static summary GitHub renders)."""
     if len(frames) == 0:
         raise ValueError("no frames to show")
     idx = np.linspace(0, len(frames) - 1, min(n, len(frames))).round().astype(int)
     chosen_titles = [titles[i] for i in idx] if titles is not None else [f"frame {i}" for i in idx]
-    return show_images([frames[i] for i in idx], chosen_titles, cols=len(idx), bgr=bgr, size=2.6)
+    show_images([frames[i] for i in idx], chosen_titles, cols=len(idx), bgr=bgr, size=2.6)
 
 
 def show_video(frames: Sequence[np.ndarray], fps: float = 15.0, width: int = 480, bgr: bool = True):
@@ -119,3 +137,46 @@ def show_video(frames: Sequence[np.ndarray], fps: float = 15.0, width: int = 480
     with tempfile.TemporaryDirectory() as tmp:
         file = write_video(Path(tmp) / "clip.mp4", frames, fps=fps, width=width, bgr=bgr)
         return Video(data=file.read_bytes(), embed=True, mimetype="video/mp4", html_attributes="controls loop muted")
+
+
+def encode_image(image: np.ndarray, bgr: bool = True, fmt: str = "jpeg") -> bytes:
+    """PNG/JPEG bytes of an image (BGR by default), e.g. for an ``ipywidgets.Image``."""
+    image = check_image(image)
+    if image.dtype != np.uint8:
+        image = np.clip(image, 0, 255).astype(np.uint8)
+    if image.ndim == 3 and not bgr:
+        image = cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
+    ok, data = cv2.imencode(".jpg" if fmt == "jpeg" else f".{fmt}", image)
+    if not ok:
+        raise ValueError(f"could not encode the image as {fmt}")
+    return data.tobytes()
+
+
+def interact_image(render, width: int = 600, bgr: bool = True, **controls):
+    """Sliders/dropdowns (as for ``ipywidgets.interact``) above an image that ``render`` redraws.
+
+    The controls start at ``render``'s default argument values.
+
+    ``render(**values)`` returns an image, or ``(image, caption)``. The picture is an
+    ``ipywidgets.Image`` updated in place: no flicker, and unlike a matplotlib figure inside an
+    ``interact`` output area it does not stall headless execution (nbclient) on large images.
+    Returns the widget box; make it the cell's last value to show it.
+    """
+    import inspect
+
+    import ipywidgets as widgets
+
+    defaults = {name: p.default for name, p in inspect.signature(render).parameters.items()}
+    controls = {name: widgets.interactive.widget_from_abbrev(abbrev, defaults.get(name, inspect.Parameter.empty))
+                for name, abbrev in controls.items()}
+    picture = widgets.Image(format="jpeg", width=width)
+    caption = widgets.Label()
+
+    def update(**values) -> None:
+        result = render(**values)
+        image, text = result if isinstance(result, tuple) else (result, "")
+        picture.value = encode_image(image, bgr=bgr)
+        caption.value = text
+
+    panel = widgets.interactive(update, **controls)
+    return widgets.VBox([*panel.children[:-1], caption, picture])

@@ -12,8 +12,10 @@
   :func:`train_mlp` (batch, stochastic or mini-batch gradient descent, optional bias);
 * the slides' small data sets: the logic operators (:data:`LOGIC_INPUTS`,
   :data:`LOGIC_TARGETS`), the XOR network's starting weights (:data:`XOR_W_HIDDEN`,
-  :data:`XOR_W_OUTPUT`) and the credit-risk table (:data:`CREDIT_RISK_ROWS`,
-  :func:`encode_credit_risk`).
+  :data:`XOR_W_OUTPUT`), the credit-risk table (:data:`CREDIT_RISK_ROWS`,
+  :func:`encode_credit_risk`) and the 5×5 digits (:data:`DIGITS_5X5`);
+* printing and plotting helpers of the notebook: :func:`compare_with_slides`,
+  :func:`truncate`, :func:`plot_logic`.
 
 Arrays follow one convention: one example per row. ``inputs`` is ``(n_examples, n_inputs)``, a
 weight matrix is ``(n_from, n_to)`` (row ``i`` holds the weights leaving unit ``i``, as the
@@ -111,6 +113,12 @@ XOR_W_HIDDEN = np.array([[-0.424, -0.740, -0.961], [0.358, -0.577, -0.469]])
 #: The slides' hidden → output weights of the XOR network (one column: one output neuron).
 XOR_W_OUTPUT = np.array([[-0.017], [-0.893], [0.148]])
 
+#: The slides' 5×5 pixel vectors of a 6 and a 9 (row by row, 1 = ink).
+DIGITS_5X5: dict[int, np.ndarray] = {
+    6: np.array([0, 1, 1, 1, 0, 0, 1, 0, 0, 0, 1, 1, 1, 0, 0, 0, 1, 0, 1, 0, 0, 1, 1, 1, 0], dtype=float),
+    9: np.array([0, 1, 1, 1, 0, 0, 1, 0, 1, 0, 0, 1, 1, 1, 0, 0, 0, 0, 1, 0, 0, 1, 1, 1, 0], dtype=float),
+}
+
 CREDIT_RISK_COLUMNS = ("credit history", "debts", "properties", "annual income", "risk")
 
 #: The slides' credit-risk table, row by row (income in the slides' notation, 15.000 = 15,000).
@@ -166,7 +174,7 @@ def encode_credit_risk(
         if len(row) != 5:
             raise ValueError(f"row {i} has {len(row)} values, expected 5 ({', '.join(CREDIT_RISK_COLUMNS)})")
         try:
-            inputs.append([CREDIT_RISK_CODES[col][value] for col, value in zip(CREDIT_RISK_COLUMNS, row)])
+            inputs.append([CREDIT_RISK_CODES[col][value] for col, value in zip(CREDIT_RISK_COLUMNS[:4], row[:4])])
             labels.append(RISK_CLASSES.index(row[4]))
         except (KeyError, ValueError):
             raise ValueError(f"row {i} {tuple(row)} has a value outside the slides' categories") from None
@@ -566,6 +574,7 @@ def train_mlp(
     batch_size: int | None = None,
     tol: float | None = None,
     seed: int = 0,
+    mean_gradient: bool = False,
 ) -> TrainResult:
     """Gradient descent with :func:`backprop_step`; the loss is recorded after each epoch.
 
@@ -573,6 +582,9 @@ def train_mlp(
     slides' XOR example), ``1`` stochastic gradient descent (one update per row, rows shuffled
     every epoch with ``seed``), anything between mini-batch gradient descent. Training stops
     early once the mean absolute error is below ``tol``.
+
+    ``mean_gradient=False`` sums ``input * delta`` over the rows of a batch, as the slides do;
+    ``True`` averages it (as Keras does), so that a step has the same size whatever the batch.
     """
     x = _as_inputs(inputs)
     y = _as_targets(targets, x.shape[0])
@@ -590,7 +602,8 @@ def train_mlp(
         order = np.arange(n) if batch == n else rng.permutation(n)
         for start in range(0, n, batch):
             rows = order[start:start + batch]
-            mlp = backprop_step(x[rows], y[rows], mlp, learning_rate).mlp
+            rate = learning_rate / len(rows) if mean_gradient else learning_rate
+            mlp = backprop_step(x[rows], y[rows], mlp, rate).mlp
             updates += 1
         out = forward(x, mlp).output_activations
         mae.append(mean_absolute_error(y, out))
@@ -605,18 +618,20 @@ def compare_gradient_descent(
     inputs: ArrayLike,
     targets: ArrayLike,
     mlp: MLP,
-    learning_rate: float = 0.1,
+    learning_rate: float = 0.5,
     epochs: int = 200,
     batch_sizes: dict[str, int | None] | None = None,
     seed: int = 0,
 ) -> dict[str, TrainResult]:
     """The same start, data and learning rate trained with several batch sizes.
 
-    Default: ``{"batch": None, "mini-batch (4)": 4, "stochastic": 1}``.
+    Each update uses the *mean* gradient of its batch (``mean_gradient=True``), so the three
+    differ only in how many rows an update looks at. Default batch sizes:
+    ``{"batch": None, "mini-batch (4)": 4, "stochastic": 1}``.
     """
     if batch_sizes is None:
         batch_sizes = {"batch": None, "mini-batch (4)": 4, "stochastic": 1}
-    return {name: train_mlp(inputs, targets, mlp, learning_rate, epochs, size, seed=seed)
+    return {name: train_mlp(inputs, targets, mlp, learning_rate, epochs, size, seed=seed, mean_gradient=True)
             for name, size in batch_sizes.items()}
 
 
@@ -630,3 +645,58 @@ def accuracy(targets: ArrayLike, outputs: ArrayLike) -> float:
     if y.shape[1] == 1:
         return float(np.mean((out[:, 0] >= 0.5) == (y[:, 0] >= 0.5)))
     return float(np.mean(out.argmax(axis=1) == y.argmax(axis=1)))
+
+
+# --------------------------------------------------------------------------------------------
+# Printing and plotting for the notebook
+# --------------------------------------------------------------------------------------------
+
+
+def format_numbers(values: ArrayLike, decimals: int = 3) -> str:
+    """Fixed-width numbers (``-0.381  -0.274``); ``nan`` (a value the slides do not give) is ``?``."""
+    width = decimals + 4
+    return " ".join("?".rjust(width) if np.isnan(v) else f"{v:{width}.{decimals}f}"
+                    for v in np.asarray(values, dtype=float).ravel())
+
+
+def compare_with_slides(label: str, full: ArrayLike, slides: ArrayLike, decimals: int = 3) -> str:
+    """One line: a value at full precision (rounded for printing), the slides' value, and whether
+    they agree to ``decimals`` decimals (``differs`` names how many numbers do not)."""
+    f = np.asarray(full, dtype=float).ravel()
+    s = np.asarray(slides, dtype=float).ravel()
+    if f.shape != s.shape:
+        raise ValueError(f"{label}: {f.size} computed values but {s.size} slide values")
+    shown = np.round(f, decimals)
+    off = ~np.isnan(s) & (np.abs(shown - s) > 0.5 * 10.0 ** -decimals)
+    verdict = "same" if not off.any() else f"differs ({off.sum()} of {off.size})"
+    return f"{label:<22s} {format_numbers(shown, decimals)} | {format_numbers(s, decimals)}  {verdict}"
+
+
+def truncate(values: ArrayLike, decimals: int = 3) -> np.ndarray:
+    """Cut (not round) to ``decimals`` decimals, as the slides often do: 0.405886 → 0.405."""
+    factor = 10.0 ** decimals
+    return np.trunc(np.asarray(values, dtype=float) * factor) / factor
+
+
+def plot_logic(ax, targets: ArrayLike, weights: Sequence[ArrayLike] = (), title: str = "",
+               threshold: float = 1.0, colors: Sequence[str] | None = None,
+               limits: tuple[float, float] = (-0.5, 1.5)) -> None:
+    """A truth table on ``ax`` (class 1 filled, class 0 hollow) and the perceptron borders
+    ``w1*x1 + w2*x2 (+ bias) = threshold`` of each weight vector in ``weights``; the side where
+    the last one answers 1 is shaded."""
+    y = np.asarray(targets, dtype=float)
+    if y.shape != (4,):
+        raise ValueError(f"targets must be the 4 classes of a two-input truth table, got shape {y.shape}")
+    xs = np.linspace(limits[0], limits[1], 200)
+    if len(weights):
+        w = np.asarray(weights[-1], dtype=float)
+        g1, g2 = np.meshgrid(xs, xs)
+        grid = np.stack([g1.ravel(), g2.ravel()] + ([np.ones(g1.size)] if len(w) == 3 else []), axis=1)
+        ax.contourf(g1, g2, step(grid @ w, threshold).reshape(g1.shape), levels=[0.5, 1.5], colors=["#ffe9a8"])
+    for i, w in enumerate(weights):
+        color = colors[i] if colors is not None else "tab:blue"
+        ax.plot(xs, decision_line(w, xs, threshold), color=color, alpha=0.9)
+    for (x1, x2), c in zip(LOGIC_INPUTS, y):
+        ax.scatter(x1, x2, s=140, zorder=3, edgecolors="black", facecolors="black" if c else "white")
+    ax.set(xlim=limits, ylim=limits, xlabel="x1", ylabel="x2", title=title, aspect="equal")
+    ax.grid(alpha=0.3)

@@ -67,10 +67,8 @@ def test_draw_landmarks_skips_missing_points(hopper):
     assert not np.array_equal(out[55, 65], hopper[55, 65])  # on the line from point 0 to point 2
 
 
-def test_show_images_grid_and_titles(hopper):
-    plt.close("all")
-    display.show_images([hopper, hopper[..., 0], to_rgb(hopper)], titles=["bgr", "gray", "rgb"], cols=2)
-    fig = plt.gcf()
+def test_image_grid_and_titles(hopper):
+    fig = display.image_grid([hopper, hopper[..., 0], to_rgb(hopper)], titles=["bgr", "gray", "rgb"], cols=2)
     titles = [ax.get_title() for ax in fig.axes]
     assert titles[:3] == ["bgr", "gray", "rgb"] and len(fig.axes) == 4
     shown = fig.axes[0].images[0].get_array()
@@ -79,6 +77,32 @@ def test_show_images_grid_and_titles(hopper):
         display.show_images([hopper, hopper], titles=["x"])
     with pytest.raises(TypeError):
         display.show_images([None])
+    plt.close("all")
+
+
+def test_show_images_displays_one_compact_jpeg(hopper, monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", shown.append)
+    display.show_images([hopper, hopper], ["a", "b"])
+    assert len(shown) == 1 and shown[0].format == "jpeg"
+    assert shown[0].data[:2] == b"\xff\xd8" and len(shown[0].data) < 150_000
+    assert plt.get_fignums() == []  # the figure was closed, not left for a second display
+
+
+def test_interact_image_redraws_on_change(hopper):
+    calls = []
+
+    def render(threshold: int = 100):
+        calls.append(threshold)
+        return (hopper[..., 0] > threshold).astype(np.uint8) * 255, f"threshold {threshold}"
+
+    box = display.interact_image(render, threshold=(0, 255))
+    slider, caption, picture = box.children
+    assert calls == [100] and caption.value == "threshold 100" and picture.value[:2] == b"\xff\xd8"
+    slider.value = 200
+    assert calls == [100, 200] and caption.value == "threshold 200"
 
 
 def test_show_video_embeds_an_h264_mp4(hopper):
