@@ -142,7 +142,7 @@ def show_predictions(
         raise ValueError("no images to show (no mistakes?)")
     cols = min(cols, idx.size)
     rows = math.ceil(idx.size / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(1.9 * cols, 2.1 * rows), squeeze=False)
+    fig, axes = plt.subplots(rows, cols, figsize=(1.9 * cols, 2.4 * rows), squeeze=False)
     for ax in axes.flat:
         ax.axis("off")
     for ax, i in zip(axes.flat, idx):

@@ -59,12 +59,10 @@ def test_gradients_of_a_vertical_edge():
     assert direction[2, 2] == pytest.approx(0)
 
 
-@pytest.fixture(scope="module")
-def group_photos():
-    if assets.locate("faces_group/training.xml") is None:
-        pytest.skip("asset faces_group/training.xml not found locally (set CVCOURSE_ASSETS)")
-    truth = datasets.load_dlib_boxes()
-    return truth, {name: read_image(assets.path(f"faces_group/{name}")) for name in truth}
+@pytest.fixture
+def group_photos(real_asset):
+    truth = datasets.load_dlib_boxes(real_asset("faces_group/training.xml"))
+    return truth, {name: read_image(real_asset(f"faces_group/{name}")) for name in truth}
 
 
 def score(detect, group_photos) -> MatchResult:
