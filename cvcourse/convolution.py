@@ -4,7 +4,10 @@ Everything here is plain numpy so that a learner can read it: a *valid* 2-D cros
 (what deep-learning libraries call "convolution") with each window's sum written out as on the
 slides, ReLU, max pooling, flattening, and the true convolution (flipped kernel) for comparison.
 :func:`fixed_conv2d` builds a Keras ``Conv2D`` layer that uses given feature detectors, to show
-that Keras computes the same numbers.
+that Keras computes the same numbers. For pictures: :func:`show_matrices` (matplotlib) and
+:func:`matrices_html` draw small matrices with their numbers; :func:`step_explorer` (a slider over
+the steps) and :func:`detector_explorer` (edit a 3×3 detector, see its map on a photo) are
+``ipywidgets`` that update in place, without matplotlib inside an output widget.
 
 Example (the slides' 7×7 image and 3×3 feature detector)::
 

@@ -204,3 +204,30 @@ def plot_feature_maps(maps: np.ndarray, cols: int = 8, image: np.ndarray | None 
         ax.imshow(panel, cmap="gray" if title == "input" else "viridis")
         ax.set_title(title, fontsize=8)
     return _finish(fig, show)
+
+
+def save_model(model, file) -> bool:
+    """Save a Keras model as ``.keras`` unless ``file`` already holds the same weights.
+
+    A seeded notebook re-creates the same weights on every run, but a ``.keras`` file's bytes
+    change each time it is written (zip time stamps); skipping identical weights keeps a
+    committed model file unchanged. Returns True when the file was written.
+    """
+    from pathlib import Path
+
+    import keras
+
+    file = Path(file)
+    if file.suffix != ".keras":
+        raise ValueError(f"save Keras 3 models as .keras, not {file.suffix or 'no suffix'}")
+    if file.is_file():
+        try:
+            old = keras.models.load_model(file, compile=False).get_weights()
+        except Exception:  # unreadable or another architecture: overwrite it
+            old = None
+        new = model.get_weights()
+        if old is not None and len(old) == len(new) and all(a.shape == b.shape and np.array_equal(a, b) for a, b in zip(old, new)):
+            return False
+    file.parent.mkdir(parents=True, exist_ok=True)
+    model.save(file)
+    return True

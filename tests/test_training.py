@@ -51,3 +51,20 @@ def test_plots_build():
     assert sum(ax.get_title() != "" for ax in fig.axes) == 5
     with pytest.raises(ValueError):
         training.plot_feature_maps(rng.random((26, 26)), show=False)
+
+
+def test_save_model_skips_identical_weights(tmp_path):
+    from cvcourse.tensorflow_setup import import_tensorflow
+
+    _, keras = import_tensorflow(seed=0)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    file = tmp_path / "m.keras"
+    assert training.save_model(model, file) is True
+    stamp = file.stat().st_mtime_ns
+    assert training.save_model(model, file) is False and file.stat().st_mtime_ns == stamp
+    model.layers[0].kernel.assign(model.layers[0].kernel + 1)
+    assert training.save_model(model, file) is True
+    reloaded = keras.models.load_model(file)
+    assert np.array_equal(reloaded.get_weights()[0], model.get_weights()[0])
+    with pytest.raises(ValueError, match=".keras"):
+        training.save_model(model, tmp_path / "m.h5")
