@@ -1,4 +1,4 @@
-"""Showing results inline in JupyterLab, Colab and headless runs (never ``cv2.imshow``)."""
+"""Showing results inline in JupyterLab, Colab and headless runs — never in a desktop window."""
 from __future__ import annotations
 
 import math
