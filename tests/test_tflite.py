@@ -41,3 +41,17 @@ def test_one_opencv_distribution_is_installed():
 
     opencv = sorted({d.metadata["Name"].lower() for d in distributions() if d.metadata["Name"].lower().startswith("opencv")})
     assert opencv == ["opencv-contrib-python"], opencv
+
+
+@pytest.mark.filterwarnings("ignore:.*tf.lite.Interpreter is deprecated:UserWarning")
+def test_tensorflow_interpreter_is_the_fallback(monkeypatch, real_asset):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "ai_edge_litert", None)  # as if LiteRT were not installed
+    monkeypatch.setitem(sys.modules, "ai_edge_litert.interpreter", None)
+    cls = tflite.interpreter_class()
+    assert cls.__module__.startswith("tensorflow")
+    model = tflite.load_interpreter(real_asset("imagenet_classifier/mobilenet_v1_0.25_224_1_default_1.tflite"))
+    assert type(model) is cls
+    (scores,) = tflite.run(model, np.zeros((1, 224, 224, 3), np.float32))
+    assert scores.shape == (1, 1001) and abs(float(scores.sum()) - 1) < 1e-3
