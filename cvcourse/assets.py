@@ -129,7 +129,8 @@ def names(prefix: str = "", notebook: str | None = None, mode: str | None = None
 def search_dirs() -> list[Path]:
     """Folders searched for ``<folder>/<name>``: ``CVCOURSE_ASSETS`` entries, then the repo's."""
     env = [Path(p).expanduser() for p in os.environ.get(ENV_DIRS, "").split(os.pathsep) if p]
-    return env + [REPO_ROOT / "data", REPO_ROOT / "weights", download_root("data"), download_root("weights")]
+    folders = env + [REPO_ROOT / "data", REPO_ROOT / "weights", download_root("data"), download_root("weights")]
+    return list(dict.fromkeys(folders))  # in a checkout the download folders are the repo's own
 
 
 def download_root(kind: str) -> Path:
