@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
+from cvcourse.display import encode_image, finish_figure
+
 if TYPE_CHECKING:  # pragma: no cover
     import keras
 
@@ -312,11 +314,7 @@ def show_matrices(
             ax.add_patch(Rectangle((c - 0.5, r - 0.5), s, s, fill=False, ec="red", lw=2.5))
         if k == len(mats) - 1 and cell is not None:
             ax.add_patch(Rectangle((cell[1] - 0.5, cell[0] - 0.5), 1, 1, fill=False, ec="red", lw=2.5))
-    fig.tight_layout()
-    if show:
-        plt.show()
-        return None
-    return fig
+    return finish_figure(fig, show)
 
 
 def apply_detector(image: object, detector: object, relu_output: bool = False) -> np.ndarray:
@@ -344,16 +342,6 @@ def for_display(response: object, percentile: float = 99.5) -> np.ndarray:
         return np.clip(128 + 127 * r / top, 0, 255).astype(np.uint8)
     top = float(np.percentile(r, percentile)) or 1.0
     return np.clip(255 * r / top, 0, 255).astype(np.uint8)
-
-
-def _jpeg(picture: np.ndarray) -> bytes:
-    """JPEG bytes of a gray uint8 picture (for an ``ipywidgets.Image``)."""
-    import cv2
-
-    ok, data = cv2.imencode(".jpg", picture, [cv2.IMWRITE_JPEG_QUALITY, 85])
-    if not ok:  # pragma: no cover
-        raise ValueError("could not encode the picture as JPEG")
-    return data.tobytes()
 
 
 def detector_explorer(image: object, presets: dict[str, object] | None = None, width: int = 640):
@@ -390,7 +378,7 @@ def detector_explorer(image: object, presets: dict[str, object] | None = None, w
             return
         detector = np.array([b.value for b in boxes], dtype=np.float32).reshape(3, 3)
         fmap = apply_detector(image, detector, relu_output=relu_box.value)
-        picture.value = _jpeg(np.hstack([shown, gap, for_display(fmap)]))
+        picture.value = encode_image(np.hstack([shown, gap, for_display(fmap)]), quality=85)
         caption.value = (f"left: image · right: feature map (values {fmap.min():.0f} … {fmap.max():.0f}; "
                          f"detector sum {detector.sum():g}{'; gray = 0' if fmap.min() < 0 else ''})")
 

@@ -54,6 +54,18 @@ def show_images(images: np.ndarray | Sequence[np.ndarray], titles: Sequence[str]
     show_figure(image_grid(images, titles, cols=cols, bgr=bgr, size=size, cmap=cmap), dpi=dpi)
 
 
+def finish_figure(fig, show: bool = True):
+    """Lay out ``fig``; with ``show``, ``plt.show()`` it and return None (a cell would otherwise
+    display a returned figure twice), else return the figure for the caller to use."""
+    import matplotlib.pyplot as plt
+
+    fig.tight_layout()
+    if show:
+        plt.show()
+        return None
+    return fig
+
+
 def show_figure(fig, dpi: int = 80, fmt: str = "jpeg") -> None:
     """Display a matplotlib figure inline as JPEG (or PNG) and close it."""
     import io
@@ -139,14 +151,18 @@ def show_video(frames: Sequence[np.ndarray], fps: float = 15.0, width: int = 480
         return Video(data=file.read_bytes(), embed=True, mimetype="video/mp4", html_attributes="controls loop muted")
 
 
-def encode_image(image: np.ndarray, bgr: bool = True, fmt: str = "jpeg") -> bytes:
-    """PNG/JPEG bytes of an image (BGR by default), e.g. for an ``ipywidgets.Image``."""
+def encode_image(image: np.ndarray, bgr: bool = True, fmt: str = "jpeg", quality: int = 95) -> bytes:
+    """PNG/JPEG bytes of an image (BGR by default), e.g. for an ``ipywidgets.Image``.
+
+    ``quality`` (0–100) applies to JPEG; 95 is OpenCV's own default.
+    """
     image = check_image(image)
     if image.dtype != np.uint8:
         image = np.clip(image, 0, 255).astype(np.uint8)
     if image.ndim == 3 and not bgr:
         image = cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
-    ok, data = cv2.imencode(".jpg" if fmt == "jpeg" else f".{fmt}", image)
+    params = [cv2.IMWRITE_JPEG_QUALITY, quality] if fmt == "jpeg" else []
+    ok, data = cv2.imencode(".jpg" if fmt == "jpeg" else f".{fmt}", image, params)
     if not ok:
         raise ValueError(f"could not encode the image as {fmt}")
     return data.tobytes()

@@ -12,6 +12,8 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
+from cvcourse.display import finish_figure
+
 
 def _history_dict(history: Any) -> dict[str, list[float]]:
     """The ``{metric: [value per epoch]}`` of a Keras ``History`` or of such a dict."""
@@ -19,17 +21,6 @@ def _history_dict(history: Any) -> dict[str, list[float]]:
     if not isinstance(h, Mapping) or not h:
         raise TypeError(f"expected a keras History or a non-empty dict of metric lists, got {type(history).__name__}")
     return {k: list(v) for k, v in h.items()}
-
-
-def _finish(fig, show: bool):
-    """``plt.show()`` and ``None`` when ``show``, else the figure."""
-    import matplotlib.pyplot as plt
-
-    fig.tight_layout()
-    if show:
-        plt.show()
-        return None
-    return fig
 
 
 def plot_history(
@@ -69,7 +60,7 @@ def plot_history(
         ax.set_ylabel(metric)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
-    return _finish(fig, show)
+    return finish_figure(fig, show)
 
 
 def confusion_matrix(y_true: Sequence[int], y_pred: Sequence[int], n_classes: int | None = None) -> np.ndarray:
@@ -107,7 +98,7 @@ def plot_confusion_matrix(cm: np.ndarray, class_names: Sequence[str], show: bool
     ax.set_yticks(range(n), class_names)
     ax.set_xlabel("predicted class")
     ax.set_ylabel("true class")
-    return _finish(fig, show)
+    return finish_figure(fig, show)
 
 
 def misclassified(y_true: Sequence[int], y_pred: Sequence[int]) -> np.ndarray:
@@ -149,7 +140,7 @@ def show_predictions(
         t, p = int(y_true[i]), int(y_pred[i])
         ax.imshow(images[i], cmap="gray")
         ax.set_title(f"{class_names[t]}\n→ {class_names[p]}", fontsize=8, color="black" if t == p else "red")
-    return _finish(fig, show)
+    return finish_figure(fig, show)
 
 
 def plot_filters(weights: np.ndarray, cols: int = 8, show: bool = True):
@@ -177,7 +168,7 @@ def plot_filters(weights: np.ndarray, cols: int = 8, show: bool = True):
         if w.shape[0] * w.shape[1] <= 25:
             for (i, j), v in np.ndenumerate(w[:, :, k]):
                 ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=6)
-    return _finish(fig, show)
+    return finish_figure(fig, show)
 
 
 def plot_feature_maps(maps: np.ndarray, cols: int = 8, image: np.ndarray | None = None, show: bool = True):
@@ -203,7 +194,7 @@ def plot_feature_maps(maps: np.ndarray, cols: int = 8, image: np.ndarray | None 
     for ax, (title, panel) in zip(axes.flat, panels):
         ax.imshow(panel, cmap="gray" if title == "input" else "viridis")
         ax.set_title(title, fontsize=8)
-    return _finish(fig, show)
+    return finish_figure(fig, show)
 
 
 def save_model(model, file) -> bool:
