@@ -34,8 +34,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         missing = checked[item.path]
         if not missing:
             continue
+        from cvcourse import assets
+
         reason = (f"{item.path.name} needs assets not found locally: {', '.join(missing[:5])}"
-                  f"{' …' if len(missing) > 5 else ''} (set CVCOURSE_ASSETS or run `python -m cvcourse.assets fetch --all`)")
+                  f"{' …' if len(missing) > 5 else ''} ({assets.missing_hint(missing)})")
         if os.environ.get("CVCOURSE_REQUIRE_ASSETS"):
             raise pytest.UsageError(reason)
         item.add_marker(pytest.mark.skip(reason=reason))

