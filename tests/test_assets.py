@@ -233,7 +233,7 @@ def test_cli_list_and_verify(capsys, real_asset):
     real_asset(SMALL)
     assert assets.main(["list", "--notebook", "09"]) == 0
     listed = capsys.readouterr().out
-    assert "yolo_fastest/yolo-fastest-1.1.weights" in listed and "faces_group" not in listed
+    assert "yolo_fastest/yolo-fastest-1.1.weights" in listed and "fashion_mnist" not in listed
     assert assets.main(["verify", SMALL, "opencv/haarcascade_eye.xml", "yolov4/yolov4.weights"]) == 0
     out = capsys.readouterr().out
     assert "3 assets: 2 ok, 1 missing, 0 corrupt; 1 with hash not yet known" in out
