@@ -125,12 +125,23 @@ def draw_landmarks(
     return out
 
 
-def show_frame_strip(frames: Sequence[np.ndarray], n: int = 6, titles: Sequence[str] | None = None, bgr: bool = True) -> None:
-    """Show ``n`` evenly spaced frames of a video side by side (a static summary GitHub renders)."""
+def show_frame_strip(frames: Sequence[np.ndarray], n: int = 6, titles: Sequence[str] | None = None, bgr: bool = True,
+                     numbers: Sequence[int] | None = None) -> None:
+    """Show ``n`` evenly spaced frames of a video side by side (a static summary GitHub renders).
+
+    Each is titled ``frame k`` with ``k`` its position in ``frames``, or, when ``numbers`` gives
+    the frames' numbers in the video (e.g. ``range(start, stop, step)`` of :func:`cvcourse.video.read_frames`),
+    its real frame number; ``titles`` replaces both.
+    """
     if len(frames) == 0:
         raise ValueError("no frames to show")
+    if numbers is not None and len(numbers) != len(frames):
+        raise ValueError(f"{len(numbers)} frame numbers for {len(frames)} frames")
     idx = np.linspace(0, len(frames) - 1, min(n, len(frames))).round().astype(int)
-    chosen_titles = [titles[i] for i in idx] if titles is not None else [f"frame {i}" for i in idx]
+    if titles is not None:
+        chosen_titles = [titles[i] for i in idx]
+    else:
+        chosen_titles = [f"frame {numbers[i] if numbers is not None else i}" for i in idx]
     show_images([frames[i] for i in idx], chosen_titles, cols=len(idx), bgr=bgr, size=2.6)
 
 
@@ -196,3 +207,28 @@ def interact_image(render, width: int = 600, bgr: bool = True, **controls):
 
     panel = widgets.interactive(update, **controls)
     return widgets.VBox([*panel.children[:-1], caption, picture])
+
+
+def progress(iterable: Iterable, desc: str | None = None, total: int | None = None):
+    """Iterate with a progress bar (``tqdm.auto``: a widget in Jupyter, text elsewhere).
+
+    Unlike a bare ``tqdm.auto`` bar, the text a saved notebook shows in place of the widget
+    (GitHub, nbviewer, a reader without widget state) is the final count, e.g. ``3/3``: the bar's
+    display is updated when the loop ends, not frozen at its first state ``0/3``.
+    """
+    from tqdm.auto import tqdm
+    from tqdm.notebook import tqdm as notebook_tqdm
+
+    if not issubclass(tqdm, notebook_tqdm):
+        yield from tqdm(iterable, desc=desc, total=total)
+        return
+    from IPython.display import display
+
+    bar = tqdm(iterable, desc=desc, total=total, display=False)
+    handle = display(bar.container, display_id=True)
+    try:
+        yield from bar
+    finally:
+        bar.close()
+        if handle is not None:
+            handle.update(bar.container)

@@ -1,6 +1,7 @@
 """Video in and out: frames from a file or a webcam (with a file fallback), annotated mp4 out."""
 from __future__ import annotations
 
+import time
 import warnings
 from pathlib import Path
 from typing import Iterator, Sequence
@@ -12,6 +13,9 @@ from cvcourse import assets
 from cvcourse.images import check_image, resize_to_width
 
 DEFAULT_FALLBACK = "videos/clip_01_tears_of_steel.mp4"
+LIVE_MAX_SECONDS = 10.0  # a webcam never ends: without stop/max_frames/max_seconds, record this long
+
+_clock = time.monotonic  # replaced by the tests' fake clock
 
 
 class NoCameraWarning(UserWarning):
@@ -25,23 +29,28 @@ def open_video(source: int | str | Path = DEFAULT_FALLBACK, fallback: str | Path
     video is opened instead with a :class:`NoCameraWarning`; ``fallback=None`` raises
     ``RuntimeError``. A missing or undecodable file raises ``FileNotFoundError``/``ValueError``.
     """
-    if isinstance(source, int):
+    return _open(source, fallback)[0]
+
+
+def _open(source: int | str | Path, fallback: str | Path | None) -> tuple[cv2.VideoCapture, bool]:
+    """:func:`open_video` and whether what was opened is a live camera (not a file, not the fallback)."""
+    if is_live(source):
         cap = cv2.VideoCapture(source)
         if cap.isOpened() and cap.read()[0]:
             cap.set(cv2.CAP_PROP_POS_FRAMES, 0)
-            return cap
+            return cap, True
         cap.release()
         if fallback is None:
             raise RuntimeError(f"no webcam could be opened at index {source}")
         warnings.warn(
             f"No webcam found at index {source} (in Colab or on a server there is none): "
-            f"using the video file {fallback} instead.", NoCameraWarning, stacklevel=2)
-        return open_video(fallback, fallback=None)
+            f"using the video file {fallback} instead.", NoCameraWarning, stacklevel=4)
+        return _open(fallback, None)[0], False
     file = _resolve(source)
     cap = cv2.VideoCapture(str(file))
     if not cap.isOpened():
         raise ValueError(f"{file} is not a video OpenCV can decode")
-    return cap
+    return cap, False
 
 
 def _resolve(source: str | Path) -> Path:
@@ -54,6 +63,11 @@ def _resolve(source: str | Path) -> Path:
     return file
 
 
+def is_live(source: object) -> bool:
+    """True for a webcam index (an int): a source that never ends by itself."""
+    return isinstance(source, int) and not isinstance(source, bool)
+
+
 def iter_frames(
     source: int | str | Path = DEFAULT_FALLBACK,
     start: int = 0,
@@ -61,20 +75,36 @@ def iter_frames(
     step: int = 1,
     width: int | None = None,
     fallback: str | Path | None = DEFAULT_FALLBACK,
+    max_frames: int | None = None,
+    max_seconds: float | None = None,
 ) -> Iterator[np.ndarray]:
-    """Yield BGR frames ``start:stop:step`` of a video (see :func:`open_video`), resized to ``width``."""
+    """Yield BGR frames ``start:stop:step`` of a video (see :func:`open_video`), resized to ``width``.
+
+    ``max_frames`` caps the number of frames yielded and ``max_seconds`` the recording time. A
+    webcam (an int ``source``) never ends by itself, so when none of ``stop``, ``max_frames`` and
+    ``max_seconds`` is given it stops after :data:`LIVE_MAX_SECONDS`. The capture is released
+    however the loop ends: the end of the file, a cap, an error, or an interrupt (Ctrl-C, the
+    notebook's stop button).
+    """
     if step < 1:
         raise ValueError("step must be >= 1")
-    cap = open_video(source, fallback)
+    if max_frames is not None and max_frames < 0:
+        raise ValueError("max_frames must be >= 0")
+    cap, live = _open(source, fallback)
+    if live and stop is None and max_frames is None and max_seconds is None:
+        max_seconds = LIVE_MAX_SECONDS
     try:
-        if start and not isinstance(source, int):
+        if start and not live:
             cap.set(cv2.CAP_PROP_POS_FRAMES, start)
-        index = start
-        while stop is None or index < stop:
+        index, yielded, began = start, 0, _clock()
+        while (stop is None or index < stop) and (max_frames is None or yielded < max_frames):
+            if max_seconds is not None and _clock() - began >= max_seconds:
+                break
             ok, frame = cap.read()
             if not ok:
                 break
             if (index - start) % step == 0:
+                yielded += 1
                 yield resize_to_width(frame, width) if width else frame
             index += 1
     finally:
@@ -82,8 +112,48 @@ def iter_frames(
 
 
 def read_frames(source: int | str | Path = DEFAULT_FALLBACK, **kwargs) -> list[np.ndarray]:
-    """All frames of :func:`iter_frames` as a list."""
-    return list(iter_frames(source, **kwargs))
+    """All frames of :func:`iter_frames` as a list.
+
+    On a webcam, interrupting the kernel (Ctrl-C, the stop button) ends the recording: the camera
+    is released and the frames read so far are returned. A file source re-raises the interrupt.
+    """
+    frames: list[np.ndarray] = []
+    try:
+        for frame in iter_frames(source, **kwargs):
+            frames.append(frame)
+    except KeyboardInterrupt:
+        if not is_live(source):
+            raise
+        print(f"Interrupted: the camera is released, keeping the {len(frames)} frames read so far.")
+    return frames
+
+
+def video_info(video: bytes | str | Path) -> dict[str, float]:
+    """Frame count, width, height, fps and duration (s) of an encoded video (a file or its bytes).
+
+    The frames are counted by decoding them, so the answer does not depend on the container's
+    header. Use it to check an inline video, whose encoded bytes differ between ffmpeg builds.
+    """
+    import tempfile
+
+    if isinstance(video, (bytes, bytearray)):
+        with tempfile.TemporaryDirectory() as tmp:
+            file = Path(tmp) / "video.mp4"
+            file.write_bytes(video)
+            return video_info(file)
+    cap = cv2.VideoCapture(str(_resolve(video)))
+    try:
+        if not cap.isOpened():
+            raise ValueError(f"{video} is not a video OpenCV can decode")
+        fps = float(cap.get(cv2.CAP_PROP_FPS))
+        width, height = int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)), int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT))
+        frames = 0
+        while cap.grab():
+            frames += 1
+    finally:
+        cap.release()
+    return {"frames": frames, "width": width, "height": height, "fps": fps,
+            "seconds": frames / fps if fps else float("nan")}
 
 
 def video_fps(source: str | Path) -> float:

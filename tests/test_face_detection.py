@@ -51,6 +51,12 @@ def test_cell_histogram_splits_votes_and_wraps_at_180():
         cell_histogram(np.ones((1, 1)), np.full((1, 1), 270.0))
 
 
+def test_cell_histogram_matches_notebook_01s_three_pixel_votes():
+    # notebook 01 votes the slides' pixels [0,0], [0,3] and [6,5] by hand before calling the helper
+    hist = cell_histogram(np.array([[2, 4, 85]]), np.array([[80, 10, 165]]))
+    assert hist.tolist() == [23.25, 2.0, 0.0, 0.0, 2.0, 0.0, 0.0, 0.0, 63.75]
+
+
 def test_gradients_of_a_vertical_edge():
     image = np.zeros((5, 6), np.uint8)
     image[:, 3:] = 100

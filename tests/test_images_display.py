@@ -110,3 +110,20 @@ def test_show_video_embeds_an_h264_mp4(hopper):
     video = display.show_video(frames, fps=5, width=160)
     html = video._repr_html_()
     assert html.startswith("<video") and "data:video/mp4;base64," in html
+
+
+def test_frame_strip_titles_real_frame_numbers(hopper, monkeypatch):
+    shown = {}
+    monkeypatch.setattr(display, "show_images", lambda images, titles, **kw: shown.update(images=images, titles=titles))
+    frames = [hopper[:100, :100]] * 11
+    display.show_frame_strip(frames, n=3, numbers=range(40, 84, 4))  # frames 40, 44, …, 80 of a video
+    assert shown["titles"] == ["frame 40", "frame 60", "frame 80"] and len(shown["images"]) == 3
+    display.show_frame_strip(frames, n=3)
+    assert shown["titles"] == ["frame 0", "frame 5", "frame 10"]
+    with pytest.raises(ValueError, match="2 frame numbers for 11 frames"):
+        display.show_frame_strip(frames, numbers=[1, 2])
+
+
+def test_progress_passes_every_item_through_in_order(capsys):
+    assert list(display.progress(iter("abc"), desc="letters", total=3)) == ["a", "b", "c"]
+    assert "letters: 100%" in capsys.readouterr().err  # outside Jupyter: a text bar
