@@ -49,9 +49,10 @@ def joint_angle(a: Sequence[float], b: Sequence[float], c: Sequence[float]) -> f
 
 
 def pose_angle(pose: Pose, a: str, b: str, c: str) -> float | None:
-    """:func:`joint_angle` of three named body points of ``pose``; None if any is missing."""
+    """:func:`joint_angle` of three named body points of ``pose``; None if any is missing or
+    ``a`` or ``c`` falls on ``b`` (coarse heat maps can put two points in one cell: no angle)."""
     points = [_point(pose, name) for name in (a, b, c)]
-    if any(p is None for p in points):
+    if any(p is None for p in points) or points[0][:2] == points[1][:2] or points[2][:2] == points[1][:2]:
         return None
     return joint_angle(*points)
 

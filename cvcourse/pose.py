@@ -22,6 +22,7 @@ import numpy as np
 
 from cvcourse import assets
 from cvcourse.images import check_image
+from cvcourse.tensorflow_setup import stderr_silenced
 
 #: The slides' MPII body points, in the order of the network's heat maps (the slides spell
 #: "Right" as "Righth"; corrected here).
@@ -87,24 +88,28 @@ class Keypoint(NamedTuple):
 Pose = dict[str, "Keypoint | None"]
 
 
-def heatmaps_to_keypoints(heatmaps: np.ndarray, image_size: tuple[int, int], threshold: float = 0.1) -> list[Keypoint | None]:
+Area = tuple[float, float, float, float]  # (x0, y0, width, height) in image pixels
+
+
+def heatmaps_to_keypoints(heatmaps: np.ndarray, area: Area, threshold: float = 0.1) -> list[Keypoint | None]:
     """One keypoint per heat map: the map's maximum (``cv2.minMaxLoc``), scaled to the image.
 
-    ``heatmaps`` is ``K x H x W`` (one map per point); ``image_size`` is ``(width, height)`` of the
-    image the maps cover. A map whose maximum is below ``threshold`` gives ``None`` (point missing).
-    A map cell ``(col, row)`` covers ``width / W`` x ``height / H`` image pixels; its centre is
-    ``x = width * (col + 0.5) / W``, ``y = height * (row + 0.5) / H``. (The often-quoted
+    ``heatmaps`` is ``K x H x W`` (one map per point); ``area`` is ``(x0, y0, width, height)``: the
+    part of the image the maps cover (``(0, 0, w, h)`` for a whole ``w x h`` image). A map whose
+    maximum is below ``threshold`` gives ``None`` (point missing). A map cell ``(col, row)``
+    covers ``width / W`` x ``height / H`` pixels; its centre is
+    ``x = x0 + width * (col + 0.5) / W``, ``y = y0 + height * (row + 0.5) / H``. (The often-quoted
     ``x = width * col / W`` gives the cell's corner: up to one cell up and to the left.)
     """
     heatmaps = np.asarray(heatmaps, dtype=np.float32)
     if heatmaps.ndim != 3 or 0 in heatmaps.shape:
         raise ValueError(f"heatmaps must be K x H x W, got shape {heatmaps.shape}")
-    width, height = image_size
+    x0, y0, width, height = area
     h, w = heatmaps.shape[1:]
     points: list[Keypoint | None] = []
     for heatmap in heatmaps:
         _, confidence, _, (col, row) = cv2.minMaxLoc(heatmap)
-        points.append(Keypoint(width * (col + 0.5) / w, height * (row + 0.5) / h, float(confidence)) if confidence >= threshold else None)
+        points.append(Keypoint(x0 + width * (col + 0.5) / w, y0 + height * (row + 0.5) / h, float(confidence)) if confidence >= threshold else None)
     return points
 
 
@@ -199,7 +204,8 @@ class MoveNetPose:
         self.model_file = Path(model_file) if model_file else assets.path(MOVENET_MODEL)
         self.threshold = threshold
         self.num_threads = num_threads
-        self.interpreter = load_interpreter(self.model_file, num_threads=num_threads)
+        with stderr_silenced():  # TF Lite's C++ "INFO: Created ... XNNPACK delegate" line
+            self.interpreter = load_interpreter(self.model_file, num_threads=num_threads)
         detail = self.interpreter.get_input_details()[0]
         self.input_size = int(detail["shape"][1])
         self.input_dtype = np.dtype(detail["dtype"])
@@ -232,22 +238,25 @@ class MoveNetPose:
 
     __call__ = estimate
 
-    def heatmaps(self, image: np.ndarray) -> tuple[np.ndarray, Letterbox]:
-        """MoveNet's internal keypoint heat maps (17 x 48 x 48, values 0–1) for ``image``.
+    heatmap_names = COCO_KEYPOINTS
+
+    def heatmaps(self, image: np.ndarray) -> tuple[np.ndarray, Area]:
+        """MoveNet's internal keypoint heat maps (17 x 48 x 48, values 0–1, COCO order) for
+        ``image``, and the image area they cover ``(x0, y0, width, height)``.
 
         The model's output has no heat maps, but its graph computes them: the tensor
         ``kpt_heatmap_0/...`` (logits) followed by a sigmoid. A second interpreter that keeps all
         intermediate tensors (``experimental_preserve_all_tensors``) lets us read it after
-        ``invoke``. The maps cover the padded square (see the returned :class:`Letterbox`).
+        ``invoke``. The maps cover the padded square, which starts left of / above the image.
         """
         from cvcourse.tflite import interpreter_class, run
 
         if self._debug_interpreter is None:
-            with warnings.catch_warnings():
+            with warnings.catch_warnings(), stderr_silenced():
                 warnings.simplefilter("ignore")  # "intended for debugging purposes only": that is what we do
                 self._debug_interpreter = interpreter_class()(model_path=str(self.model_file), num_threads=self.num_threads,
                                                               experimental_preserve_all_tensors=True)
-            self._debug_interpreter.allocate_tensors()
+                self._debug_interpreter.allocate_tensors()
         tensor, box = self.prepare(image)
         run(self._debug_interpreter, tensor)
         detail = heatmap_tensor_detail(self._debug_interpreter)
@@ -255,7 +264,8 @@ class MoveNetPose:
         scale, zero_point = detail["quantization"]
         if scale:
             logits = (logits.astype(np.float32) - zero_point) * scale
-        return np.transpose(1 / (1 + np.exp(-logits)), (2, 0, 1)), box
+        maps = np.transpose(1 / (1 + np.exp(-logits)), (2, 0, 1))
+        return maps, (-box.pad_x, -box.pad_y, box.side, box.side)
 
 
 def heatmap_tensor_detail(interpreter) -> dict:
@@ -309,19 +319,23 @@ class OpenPoseMPII:
                 raise FileNotFoundError(f"no OpenPose file at {file}")
         return cls(cv2.dnn.readNetFromCaffe(str(prototxt), str(weights)), **kwargs)
 
-    def heatmaps(self, image: np.ndarray) -> np.ndarray:
-        """The network's 16 MPII heat maps (``16 x 46 x 46`` for a 368 x 368 input) for ``image``."""
-        blob = cv2.dnn.blobFromImage(_colour(image), 1.0 / 255, self.input_size, (0, 0, 0), swapRB=False, crop=False)
+    heatmap_names = MPII_POINTS
+
+    def heatmaps(self, image: np.ndarray) -> tuple[np.ndarray, Area]:
+        """The network's 16 MPII heat maps (``16 x 46 x 46`` for a 368 x 368 input) for ``image``,
+        and the area they cover: the whole image (the blob stretches it to the input size)."""
+        image = _colour(image)
+        blob = cv2.dnn.blobFromImage(image, 1.0 / 255, self.input_size, (0, 0, 0), swapRB=False, crop=False)
         self.net.setInput(blob)
         output = self.net.forward()
         if output.ndim != 4 or output.shape[1] < len(MPII_POINTS):
             raise ValueError(f"unexpected OpenPose output shape {output.shape}: is this the MPII model?")
-        return output[0, :len(MPII_POINTS)]
+        return output[0, :len(MPII_POINTS)], (0, 0, image.shape[1], image.shape[0])
 
     def estimate(self, image: np.ndarray) -> Pose:
         """The MPII :data:`Pose` in ``image`` (the strongest response of each map: one person)."""
-        h, w = _colour(image).shape[:2]
-        return pose_from_points(heatmaps_to_keypoints(self.heatmaps(image)[:len(BODY_POINTS)], (w, h), self.threshold))
+        maps, area = self.heatmaps(image)
+        return pose_from_points(heatmaps_to_keypoints(maps[:len(BODY_POINTS)], area, self.threshold))
 
     __call__ = estimate
 
@@ -356,3 +370,16 @@ def format_pose(pose: Pose, decimals: int = 0) -> str:
         p = pose.get(name)
         lines.append(f"{i:2d} {name:15s} " + ("missing" if p is None else f"({p.x:5.{decimals}f}, {p.y:5.{decimals}f})  {p.confidence:.1f}"))
     return "\n".join(lines)
+
+
+def heatmap_overlay(image: np.ndarray, heatmap: np.ndarray, area: Area, alpha: float = 0.6) -> np.ndarray:
+    """``image`` with one heat map (values 0–1) stretched over ``area`` and blended in as colour."""
+    image = _colour(image)
+    h, w = image.shape[:2]
+    x0, y0, width, height = area
+    # heat-map cell (col, row) → image pixel: its centre x0 + sx * (col + 0.5), in pixel-index terms (- 0.5)
+    sx, sy = width / heatmap.shape[1], height / heatmap.shape[0]
+    matrix = np.float32([[sx, 0, x0 + sx / 2 - 0.5], [0, sy, y0 + sy / 2 - 0.5]])
+    stretched = cv2.warpAffine(np.clip(heatmap, 0, 1).astype(np.float32), matrix, (w, h), flags=cv2.INTER_LINEAR)
+    colour = cv2.applyColorMap(np.uint8(255 * stretched), cv2.COLORMAP_JET)
+    return cv2.addWeighted(image, 1 - alpha, colour, alpha, 0)

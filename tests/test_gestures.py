@@ -57,6 +57,9 @@ def test_synthetic_pose_has_the_asked_elbow_angle():
         p = gestures.synthetic_pose((100, 100), angle)
         assert gestures.pose_angle(p, *gestures.ELBOW["Right"]) == pytest.approx(angle)
     assert gestures.pose_angle(gestures.synthetic_pose((100, 100), 90), *gestures.ELBOW["Left"]) is None
+    folded = gestures.synthetic_pose((100, 100), 90)
+    folded["Right wrist"] = folded["Right elbow"]  # two points in one heat-map cell: no angle
+    assert gestures.pose_angle(folded, *gestures.ELBOW["Right"]) is None
 
 
 def test_episodes():

@@ -92,12 +92,13 @@ def test_a_shifted_image_shifts_the_keypoints(movenet, real_asset):
 
 def test_movenet_heatmaps_peak_where_the_model_looks(movenet, real_asset):
     image = read_image(real_asset(PERSON))
-    heatmaps, box = movenet.heatmaps(image)
+    heatmaps, area = movenet.heatmaps(image)
     assert heatmaps.shape == (17, 48, 48) and 0 <= heatmaps.min() and heatmaps.max() <= 1
+    assert area == (0, -108, 640, 640)
     coco = movenet.coco_keypoints(image)
-    peaks = pose.heatmaps_to_keypoints(heatmaps, (box.side, box.side), threshold=0.0)
-    cell = box.side / 48
-    near = [math.hypot(p.x - box.pad_x - c[0], p.y - box.pad_y - c[1]) <= 1.5 * cell for p, c in zip(peaks, coco)]
+    peaks = pose.heatmaps_to_keypoints(heatmaps, area, threshold=0.0)
+    cell = 640 / 48
+    near = [math.hypot(p.x - c[0], p.y - c[1]) <= 1.5 * cell for p, c in zip(peaks, coco)]
     assert sum(near) >= 14, near  # the model refines its chosen cell by an offset of under a cell
 
 
@@ -123,8 +124,9 @@ def test_heatmaps_to_keypoints_uses_the_maximum_and_threshold():
     maps = np.zeros((2, 46, 46), np.float32)
     maps[0, 10, 30] = 0.8
     maps[1, 5, 5] = 0.05
-    a, b = pose.heatmaps_to_keypoints(maps, (460, 920), threshold=0.1)
+    a, b = pose.heatmaps_to_keypoints(maps, (0, 0, 460, 920), threshold=0.1)
     assert a == pytest.approx((305, 210, 0.8)) and b is None
+    assert pose.heatmaps_to_keypoints(maps, (-5, 10, 460, 920))[0] == pytest.approx((300, 220, 0.8))
     with pytest.raises(ValueError, match="K x H x W"):
         pose.heatmaps_to_keypoints(np.zeros((46, 46)), (10, 10))
 
@@ -140,7 +142,8 @@ def test_openpose_path_through_cv_dnn(tmp_path):
     model = pose.OpenPoseMPII(cv2.dnn.readNetFromCaffe(str(proto)), threshold=0.5)
     image = np.zeros((300, 500, 3), np.uint8)
     cv2.circle(image, (400, 60), 12, (255, 255, 255), -1)
-    assert model.heatmaps(image).shape == (16, 46, 46)
+    maps, area = model.heatmaps(image)
+    assert maps.shape == (16, 46, 46) and area == (0, 0, 500, 300)
     result = model.estimate(image)
     assert all(math.hypot(p.x - 400, p.y - 60) < 6 for p in result.values()), result["Head"]
     assert all(p is None for p in model.estimate(np.zeros((300, 500, 3), np.uint8)).values())
@@ -173,3 +176,14 @@ def test_skeleton_drawing_skips_missing_points(real_asset):
     assert out.shape == image.shape and not np.array_equal(out, image)
     assert (out != image).any(axis=2)[100:150, 295:305].sum() > 20  # the head-neck bone
     assert "missing" in pose.format_pose(partial) and pose.format_pose(partial).count("\n") == 14
+
+
+def test_heatmap_overlay_puts_the_peak_on_the_keypoint():
+    image = np.zeros((100, 200, 3), np.uint8)
+    heatmap = np.zeros((10, 10), np.float32)
+    heatmap[4, 7] = 1.0
+    area = (0, -50, 200, 200)  # a square map over a letterboxed 200 x 100 image
+    (point,) = pose.heatmaps_to_keypoints(heatmap[None], area)
+    out = pose.heatmap_overlay(image, heatmap, area)
+    ys, xs = np.nonzero(out[:, :, 2] == out[:, :, 2].max())  # the hottest (red) pixels
+    assert abs(xs.mean() - point.x) < 4 and abs(ys.mean() - point.y) < 4, (xs.mean(), ys.mean(), point)
