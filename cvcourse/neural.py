@@ -15,7 +15,9 @@
   :data:`XOR_W_OUTPUT`), the credit-risk table (:data:`CREDIT_RISK_ROWS`,
   :func:`encode_credit_risk`) and the 5×5 digits (:data:`DIGITS_5X5`);
 * printing and plotting helpers of the notebook: :func:`compare_with_slides`,
-  :func:`truncate`, :func:`plot_logic`.
+  :func:`truncate`, :func:`plot_logic`, and the slides' figures drawn from the numbers:
+  :func:`plot_neuron` (one artificial neuron) and :func:`plot_network` (a network with one hidden
+  layer, its weights on the edges).
 
 Arrays follow one convention: one example per row. ``inputs`` is ``(n_examples, n_inputs)``, a
 weight matrix is ``(n_from, n_to)`` (row ``i`` holds the weights leaving unit ``i``, as the
@@ -661,14 +663,19 @@ def format_numbers(values: ArrayLike, decimals: int = 3) -> str:
 
 def compare_with_slides(label: str, full: ArrayLike, slides: ArrayLike, decimals: int = 3) -> str:
     """One line: a value at full precision (rounded for printing), the slides' value, and whether
-    they agree to ``decimals`` decimals (``differs`` names how many numbers do not)."""
+    they agree to ``decimals`` decimals (``differs`` names how many numbers do not). Slide values
+    given as ``nan`` (not shown on the slides) are printed ``?`` and the verdict says how many of
+    the values the slides show: such a row is never plainly "same"."""
     f = np.asarray(full, dtype=float).ravel()
     s = np.asarray(slides, dtype=float).ravel()
     if f.shape != s.shape:
         raise ValueError(f"{label}: {f.size} computed values but {s.size} slide values")
     shown = np.round(f, decimals)
-    off = ~np.isnan(s) & (np.abs(shown - s) > 0.5 * 10.0 ** -decimals)
-    verdict = "same" if not off.any() else f"differs ({off.sum()} of {off.size})"
+    given = ~np.isnan(s)
+    off = given & (np.abs(shown - s) > 0.5 * 10.0 ** -decimals)
+    verdict = "same" if not off.any() else f"differs ({off.sum()} of {given.sum()})"
+    if not given.all():  # a value the slides do not show is not "the same"
+        verdict = f"{given.sum()} of {given.size} on the slides: {verdict}"
     return f"{label:<22s} {format_numbers(shown, decimals)} | {format_numbers(s, decimals)}  {verdict}"
 
 
@@ -700,3 +707,87 @@ def plot_logic(ax, targets: ArrayLike, weights: Sequence[ArrayLike] = (), title:
         ax.scatter(x1, x2, s=140, zorder=3, edgecolors="black", facecolors="black" if c else "white")
     ax.set(xlim=limits, ylim=limits, xlabel="x1", ylabel="x2", title=title, aspect="equal")
     ax.grid(alpha=0.3)
+
+
+def _node(ax, xy: tuple[float, float], text: str, color: str = "white", radius: float = 0.22) -> None:
+    import matplotlib.patches as mpatches
+
+    ax.add_patch(mpatches.Circle(xy, radius, facecolor=color, edgecolor="black", zorder=3))
+    ax.text(*xy, text, ha="center", va="center", fontsize=10, zorder=4)
+
+
+def _edge(ax, start: tuple[float, float], end: tuple[float, float], weight: float, label_at: float = 0.5,
+          radius: float = 0.22, label: str | None = None) -> None:
+    """An arrow from node to node, red for a negative weight, blue for a positive one, as thick
+    as the weight is big, with the weight written on it at ``label_at`` of its length."""
+    (x0, y0), (x1, y1) = start, end
+    length = float(np.hypot(x1 - x0, y1 - y0))
+    ux, uy = (x1 - x0) / length, (y1 - y0) / length
+    color = "tab:red" if weight < 0 else "tab:blue"
+    ax.annotate("", xy=(x1 - ux * radius, y1 - uy * radius), xytext=(x0 + ux * radius, y0 + uy * radius),
+                arrowprops=dict(arrowstyle="->", color=color, lw=0.8 + 2.5 * min(abs(weight), 1.0)), zorder=1)
+    lx, ly = x0 + (x1 - x0) * label_at, y0 + (y1 - y0) * label_at
+    ax.text(lx, ly, f"{weight:g}" if label is None else label, ha="center", va="center", fontsize=9, color=color, zorder=2,
+            bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none"))
+
+
+def plot_neuron(ax, inputs: ArrayLike, weights: ArrayLike, threshold: float = 1.0, title: str = "") -> float:
+    """The artificial neuron of the slides on ``ax``: each input on an arrow labelled with its
+    weight, the sum ``Σ x·w`` computed from the numbers, the step function and its output.
+    Returns the sum."""
+    import matplotlib.patches as mpatches
+
+    x = np.asarray(inputs, dtype=float).ravel()
+    w = np.asarray(weights, dtype=float).ravel()
+    total = float(weighted_sum(x, w))  # raises on mismatched lengths
+    n = len(x)
+    ys = np.linspace(0.8 * (n - 1), -0.8 * (n - 1), n) if n > 1 else np.zeros(1)
+    for xi, wi, y in zip(x, w, ys):
+        _node(ax, (0.0, y), f"{xi:g}", "#e8f0ff")
+        _edge(ax, (0.0, y), (1.6, 0.0), wi, label_at=0.45)
+    _node(ax, (1.6, 0.0), "Σ", "#fff3c4", radius=0.3)
+    ax.text(1.6, -0.45, f"sum = {total:g}", ha="center", va="top", fontsize=10)
+    ax.annotate("", xy=(2.55, 0.0), xytext=(1.9, 0.0), arrowprops=dict(arrowstyle="->", lw=1.2))
+    ax.add_patch(mpatches.FancyBboxPatch((2.55, -0.25), 0.9, 0.5, boxstyle="round,pad=0.05",
+                                         facecolor="#e6f5e6", edgecolor="black"))
+    ax.text(3.0, 0.0, f"step\n(≥ {threshold:g})", ha="center", va="center", fontsize=9)
+    out = float(step(total, threshold))
+    ax.annotate("", xy=(4.1, 0.0), xytext=(3.5, 0.0), arrowprops=dict(arrowstyle="->", lw=1.2))
+    ax.text(4.2, 0.0, f"{out:g}", ha="left", va="center", fontsize=14, fontweight="bold")
+    ax.text(0.0, max(ys) + 0.5, "inputs x", ha="center", fontsize=9)
+    ax.set(xlim=(-0.5, 4.7), ylim=(min(ys) - 0.8, max(ys) + 0.8), aspect="equal", title=title)
+    ax.axis("off")
+    return total
+
+
+def plot_network(ax, w_hidden: ArrayLike, w_output: ArrayLike, title: str = "",
+                 input_names: Sequence[str] | None = None, decimals: int = 3) -> None:
+    """A network with one hidden layer on ``ax``: one column of circles per layer, every weight
+    written on its edge with ``decimals`` decimals (row ``i`` of a weight matrix = the weights
+    leaving unit ``i``); red edges are negative weights, blue positive, thicker = bigger."""
+    w_h = np.asarray(w_hidden, dtype=float)
+    w_o = np.asarray(w_output, dtype=float)
+    w_o = w_o[:, None] if w_o.ndim == 1 else w_o
+    if w_h.ndim != 2 or w_o.ndim != 2 or w_o.shape[0] != w_h.shape[1]:
+        raise ValueError(f"w_hidden (n_inputs, n_hidden) and w_output (n_hidden, n_outputs) do not fit: "
+                         f"{w_h.shape} and {w_o.shape}")
+    sizes = [w_h.shape[0], w_h.shape[1], w_o.shape[1]]
+    names = list(input_names) if input_names is not None else [f"x{i + 1}" for i in range(sizes[0])]
+    if len(names) != sizes[0]:
+        raise ValueError(f"{len(names)} input names for {sizes[0]} inputs")
+    layer_x = [0.0, 2.2, 4.4]
+    half = 0.45 * (max(sizes) - 1)  # every layer spread over the same height: labels do not collide
+    pos = [[(layer_x[k], half * (1 - 2 * i / (n - 1)) if n > 1 else 0.0) for i in range(n)] for k, n in enumerate(sizes)]
+    for k, w in ((0, w_h), (1, w_o)):
+        for i, start in enumerate(pos[k]):
+            for j, end in enumerate(pos[k + 1]):
+                _edge(ax, start, end, float(w[i, j]), label_at=0.35 if k == 0 else 0.55,
+                      label=f"{w[i, j]:.{decimals}f}")
+    for k, (layer, color) in enumerate(zip(pos, ("#e8f0ff", "#fff3c4", "#e6f5e6"))):
+        for i, xy in enumerate(layer):
+            _node(ax, xy, names[i] if k == 0 else ("h" if k == 1 else "y") + str(i + 1), color)
+    top = max(y for layer in pos for _, y in layer)
+    for x, label in zip(layer_x, ("input layer", "hidden layer", "output layer")):
+        ax.text(x, top + 0.5, label, ha="center", fontsize=9)
+    ax.set(xlim=(-0.5, 4.9), ylim=(-top - 0.5, top + 0.8), aspect="equal", title=title)
+    ax.axis("off")

@@ -112,3 +112,16 @@ def test_csv_rejects_bad_shapes(tmp_path):
     bad.write_text("1,2,3\n")
     with pytest.raises(ValueError, match="expected 7"):
         ch.read_features_csv(bad)
+
+
+def test_hsv_box_is_not_lighting_invariant(small_set):
+    """Notebook 04: hue survives dimmer light, but value drops out of the box, so the share of
+    'orange T-shirt' pixels falls to 0 although the T-shirt is still there."""
+    kid = small_set.images[np.flatnonzero(small_set.labels == 0)[0]]
+    orange = ch.colour_masks(kid)["orange T-shirt"] > 0
+    assert ch.colour_features(kid)[ch.FEATURES.index("orange T-shirt")] > 1
+    dim = (kid * 0.6).astype(np.uint8)
+    assert ch.colour_features(dim)[ch.FEATURES.index("orange T-shirt")] == 0
+    hue = cv2.cvtColor(dim, cv2.COLOR_BGR2HSV)[..., 0][orange]
+    low, high = ch.HSV_RANGES["orange T-shirt"]
+    assert np.mean((hue >= low[0]) & (hue <= high[0])) > 0.9  # the hue is still orange

@@ -166,6 +166,68 @@ def test_xor_weight_update(xor_step):
                                xor_step.mlp.w_output)
 
 
+def test_the_notebooks_numpy_cells_match_the_helper(xor_step):
+    """Notebook 04 writes the forward pass, the deltas and the update out in numpy before it uses
+    backprop_step; the same lines here must give the helper's numbers and the printed ones."""
+    w_hidden, w_output = neural.XOR_W_HIDDEN, neural.XOR_W_OUTPUT
+    hidden = 1 / (1 + np.exp(-(X @ w_hidden)))
+    output = 1 / (1 + np.exp(-(hidden @ w_output)))
+    errors = XOR[:, None] - output
+    delta_output = errors * output * (1 - output)
+    delta_hidden = hidden * (1 - hidden) * (delta_output @ w_output.T)
+    new_w_output = w_output + hidden.T @ delta_output * 0.3
+    new_w_hidden = w_hidden + X.T @ delta_hidden * 0.3
+    np.testing.assert_allclose(xor_step.forward.hidden_activations, hidden, rtol=0, atol=1e-15)
+    np.testing.assert_allclose(xor_step.delta_output, delta_output, rtol=0, atol=1e-15)
+    np.testing.assert_allclose(xor_step.delta_hidden, delta_hidden, rtol=0, atol=1e-15)
+    np.testing.assert_allclose(xor_step.mlp.w_output, new_w_output, rtol=0, atol=1e-15)
+    np.testing.assert_allclose(xor_step.mlp.w_hidden, new_w_hidden, rtol=0, atol=1e-15)
+    # the numbers the notebook prints (4 decimals) and explains
+    np.testing.assert_allclose((X.T @ delta_hidden).round(4), [[-0.0001, -0.0101, 0.0015], [-0.0001, -0.0117, 0.0023]])
+    np.testing.assert_allclose(new_w_hidden.round(4), [[-0.4240, -0.7430, -0.9606], [0.3580, -0.5805, -0.4683]])
+    np.testing.assert_allclose(new_w_output[:, 0].round(4), [-0.0071, -0.8864, 0.1543])
+
+
+def test_where_the_slides_differ_in_the_xor_update(xor_step):
+    """The causes notebook 04 gives for the slides' input-to-hidden numbers, checked."""
+    # -0.009: the slide's own sum of its (cut) deltas is -0.010, an arithmetic slip
+    assert round(1 * -0.026 + 1 * 0.016, 3) == -0.010
+    assert round(float((X.T @ xor_step.delta_hidden)[0, 1]), 3) == -0.010
+    # -0.743 from -0.740 + (-0.009) * 0.3 = -0.7427 is rounded, not cut: the slides *mostly* cut
+    assert round(-0.740 - 0.009 * 0.3, 3) == -0.743 and neural.truncate(-0.740 - 0.009 * 0.3) == -0.742
+    # -0.580: input x delta -0.012 on both sides; -0.577 + (-0.012) * 0.3 = -0.5806, cut
+    assert round(float((X.T @ xor_step.delta_hidden)[1, 1]), 3) == -0.012
+    assert neural.truncate(-0.577 - 0.012 * 0.3) == -0.580 and round(xor_step.mlp.w_hidden[1, 1], 3) == -0.581
+    # 0.002 from cut deltas 0.004 + (-0.002); full precision 0.00148
+    assert float(neural.truncate(xor_step.delta_hidden[2, 2]) + neural.truncate(xor_step.delta_hidden[3, 2])) == pytest.approx(0.002)
+    assert round(float((X.T @ xor_step.delta_hidden)[0, 2]), 5) == 0.00148
+    # the hidden derivatives on the slides are cut; the first hidden activation appears rounded
+    # (0.589, 0.396, 0.484) on some slides and cut (0.588, 0.395, 0.483) on others
+    h = xor_step.forward.hidden_activations
+    np.testing.assert_allclose(neural.truncate(h[1:] * (1 - h[1:])), [[0.242, 0.230, 0.236], [0.239, 0.218, 0.200],
+                                                                      [0.249, 0.166, 0.155]])
+    np.testing.assert_allclose(h[1:, 0].round(3), [0.589, 0.396, 0.484])
+    np.testing.assert_allclose(neural.truncate(h[1:, 0]), [0.588, 0.395, 0.483])
+
+
+def test_keras_sgd_mse_reproduces_one_update_by_hand(xor_step):
+    """The notebook's bridge: Keras, SGD on the mean squared error, one batch of the 4 rows, gives
+    the by-hand update when its learning rate is 0.3 * 4 / 2 (its loss is a mean of squares)."""
+    from cvcourse.tensorflow_setup import import_tensorflow
+
+    _, keras = import_tensorflow(seed=0)
+    net = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3, activation="sigmoid", use_bias=False),
+                            keras.layers.Dense(1, activation="sigmoid", use_bias=False)])
+    net.set_weights([neural.XOR_W_HIDDEN, neural.XOR_W_OUTPUT])
+    net.compile(optimizer=keras.optimizers.SGD(learning_rate=0.3 * 4 / 2), loss="mse")
+    assert net.evaluate(X, XOR, verbose=0) == pytest.approx(neural.mean_squared_error(XOR, xor_step.forward.output_activations), abs=1e-6)
+    net.fit(X, XOR, batch_size=4, epochs=1, shuffle=False, verbose=0)
+    w_hidden, w_output = net.get_weights()
+    np.testing.assert_allclose(w_hidden, xor_step.mlp.w_hidden, atol=1e-6)
+    np.testing.assert_allclose(w_output, xor_step.mlp.w_output, atol=1e-6)
+    assert not np.allclose(w_hidden, neural.XOR_W_HIDDEN, atol=1e-3)  # it did move
+
+
 def test_train_mlp_converges_with_bias_only():
     net = neural.MLP(neural.XOR_W_HIDDEN, neural.XOR_W_OUTPUT)
     no_bias = neural.train_mlp(X, XOR, net, 0.3, epochs=5000, tol=0.05)
@@ -286,8 +348,12 @@ def test_digits_5x5():
 
 def test_compare_with_slides_and_format():
     assert neural.format_numbers([-0.381, np.nan]) == " -0.381       ?"
-    same = neural.compare_with_slides("sums", [-0.3810001, 0.2], [-0.381, np.nan])
-    assert same.endswith("same")
+    same = neural.compare_with_slides("sums", [-0.3810001, -0.274], [-0.381, -0.274])
+    assert same.endswith(" same")
+    # a value the slides do not show ("?") is not "the same": the verdict says how many were compared
+    partly = neural.compare_with_slides("sums", [-0.3810001, 0.2], [-0.381, np.nan])
+    assert partly.endswith("1 of 2 on the slides: same") and "?" in partly
+    assert neural.compare_with_slides("d", [0.2367, 0.5], [0.236, np.nan]).endswith("1 of 2 on the slides: differs (1 of 1)")
     assert neural.compare_with_slides("acts", [0.405886, 0.458], [0.405, 0.458]).endswith("differs (1 of 2)")
     with pytest.raises(ValueError, match="2 computed values but 3"):
         neural.compare_with_slides("x", [1, 2], [1, 2, 3])
@@ -303,3 +369,21 @@ def test_plot_logic_draws():
     plt.close(fig)
     with pytest.raises(ValueError):
         neural.plot_logic(ax, [0, 1], [])
+
+
+def test_plot_neuron_and_network_draw_the_numbers():
+    import matplotlib.pyplot as plt
+
+    fig, (a, b) = plt.subplots(1, 2)
+    assert neural.plot_neuron(a, [35, 25], [0.8, 0.1]) == pytest.approx(30.5)
+    texts = [t.get_text() for t in a.texts]
+    assert {"35", "25", "0.8", "0.1", "sum = 30.5", "1"} <= set(texts)
+    assert neural.plot_neuron(a, [35, 25], [-0.8, 0.1]) == pytest.approx(-25.5)
+    neural.plot_network(b, neural.XOR_W_HIDDEN, neural.XOR_W_OUTPUT)
+    labels = {t.get_text() for t in b.texts}
+    assert {"-0.424", "0.358", "-0.740", "-0.017", "-0.893", "0.148", "x1", "x2", "h3", "y1"} <= labels
+    plt.close(fig)
+    with pytest.raises(ValueError, match="do not fit"):
+        neural.plot_network(b, neural.XOR_W_HIDDEN, np.zeros((2, 1)))
+    with pytest.raises(ValueError, match="inputs but"):
+        neural.plot_neuron(a, [35, 25], [0.8])
