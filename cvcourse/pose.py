@@ -71,7 +71,7 @@ OPENPOSE_MIRRORS: tuple[str, ...] = (
     "https://drive.google.com/uc?id=1QCSxJZpnWvM00hx49CJ2zky7PWGzpcEh",
     "LearnOpenCV's copy: https://www.dropbox.com/s/drumc6dzllfed16/pose_iter_160000.caffemodel?dl=1",
     "Kaggle dataset: https://www.kaggle.com/datasets/changethetuneman/openpose-model",
-    "the prototxt also ships with OpenCV's test data: "
+    "the prototxt is also in OpenCV's test data (opencv_extra, testdata/dnn): "
     "https://github.com/opencv/opencv_extra/blob/4.x/testdata/dnn/openpose_pose_mpi_faster_4_stages.prototxt",
     "OpenCV's download_models.py gives the caffemodel's SHA-1: a344f4da6b52892e44a0ca8a4c68ee605fc611cf",
 )
@@ -85,7 +85,7 @@ class Keypoint(NamedTuple):
     confidence: float
 
 
-Pose = dict[str, "Keypoint | None"]
+Pose = dict[str, Keypoint | None]
 
 
 Area = tuple[float, float, float, float]  # (x0, y0, width, height) in image pixels
