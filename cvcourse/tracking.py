@@ -186,9 +186,9 @@ def track(tracker: str | Tracker, frames: Sequence[np.ndarray], box: Sequence[fl
     boxes: list[Box | None] = [check_box(box, frames[0])]
     rest: Iterable[np.ndarray] = frames[1:]
     if progress:
-        from tqdm.auto import tqdm
+        from cvcourse.display import progress as progress_bar
 
-        rest = tqdm(rest, desc=tracker.name, total=len(frames) - 1)
+        rest = progress_bar(rest, desc=tracker.name, total=len(frames) - 1)
     seconds = 0.0
     for frame in rest:
         start = time.perf_counter()
