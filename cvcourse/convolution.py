@@ -317,6 +317,56 @@ def show_matrices(
     return finish_figure(fig, show)
 
 
+def plot_dense_step(
+    inputs: object,
+    hidden: object,
+    outputs: object,
+    w_hidden: object,
+    w_output: object,
+    output_labels: Sequence[str] | None = None,
+    show: bool = True,
+):
+    """The dense step of a CNN drawn from its numbers: flattened inputs → hidden → outputs.
+
+    ``inputs`` (n), ``hidden`` (h) and ``outputs`` (o) are the values of the three layers (written
+    in their circles); ``w_hidden`` (n×h) and ``w_output`` (h×o) the weights, drawn as lines
+    (red positive, blue negative, thicker for larger magnitude). Returns the figure when
+    ``show=False``.
+    """
+    import matplotlib.pyplot as plt
+
+    layers = [np.asarray(v, dtype=float).ravel() for v in (inputs, hidden, outputs)]
+    weights = [np.asarray(w, dtype=float) for w in (w_hidden, w_output)]
+    for k, w in enumerate(weights):
+        if w.shape != (layers[k].size, layers[k + 1].size):
+            raise ValueError(f"weights {k + 1} have shape {w.shape}, expected {(layers[k].size, layers[k + 1].size)}")
+    if output_labels is not None and len(output_labels) != layers[2].size:
+        raise ValueError(f"{len(output_labels)} output labels for {layers[2].size} outputs")
+    n = max(v.size for v in layers)
+    fig, ax = plt.subplots(figsize=(7, max(3.0, 0.2 * n + 1)))
+    ys = [(n - 1) / 2 - (np.arange(v.size) - (v.size - 1) / 2) * (n - 1) / max(v.size - 1 + 2 * (v.size < n), 1) for v in layers]
+    xs = [0.0, 1.0, 2.0]
+    for k, w in enumerate(weights):
+        scale = float(np.abs(w).max()) or 1.0
+        for (i, j), value in np.ndenumerate(w):
+            ax.plot([xs[k], xs[k + 1]], [ys[k][i], ys[k + 1][j]], color="tab:red" if value > 0 else "tab:blue",
+                    lw=0.2 + 2.0 * abs(value) / scale, alpha=0.25 + 0.6 * abs(value) / scale, zorder=1)
+    for k, (x, v, y) in enumerate(zip(xs, layers, ys)):
+        for value, yy in zip(v, y):
+            ax.scatter([x], [yy], s=(220 if v.size > 12 else 1000), color="white", edgecolors="black", zorder=2)
+            ax.text(x, yy, _fmt(round(float(value), 2)), ha="center", va="center", fontsize=7 if v.size > 12 else 9, zorder=3)
+    if output_labels is not None:
+        for label, yy in zip(output_labels, ys[2]):
+            ax.text(xs[2] + 0.12, yy, label, ha="left", va="center", fontsize=9)
+    names = [f"flattened ({layers[0].size})", f"hidden, ReLU ({layers[1].size})", f"output, softmax ({layers[2].size})"]
+    for x, name in zip(xs, names):
+        ax.text(x, n - 0.2 + 0.03 * n, name, ha="center", va="bottom", fontsize=10)
+    ax.set_xlim(-0.4, 2.6)
+    ax.set_ylim(-1, n + 0.06 * n + 0.5)
+    ax.axis("off")
+    return finish_figure(fig, show)
+
+
 def apply_detector(image: object, detector: object, relu_output: bool = False) -> np.ndarray:
     """``cv2.filter2D`` of a gray image with a detector, as float32 (same size, mirrored border).
 

@@ -176,3 +176,24 @@ def test_step_explorer_and_html():
     assert tables.value.count("background") == 9 + 1
     with pytest.raises(ValueError):
         conv.matrices_html([SLIDES_IMAGE], ["a", "b"])
+
+
+def test_plot_dense_step_draws_every_weight_and_value():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    flat = conv.flatten(conv.max_pool(conv.SLIDES_FEATURE_MAP))  # the slides' 9 flattened values
+    w_hidden, w_output = np.linspace(-1, 1, 27).reshape(9, 3), np.array([[1.0, -1.0], [0.5, 0.5], [-2.0, 2.0]])
+    hidden = conv.relu(flat @ w_hidden)
+    fig = conv.plot_dense_step(flat, hidden, [0.25, 0.75], w_hidden, w_output, ["yes", "no"], show=False)
+    ax = fig.axes[0]
+    assert len(ax.lines) == 9 * 3 + 3 * 2  # one line per weight
+    texts = [t.get_text() for t in ax.texts]
+    assert texts[:9] == [str(v) for v in flat] and "0.75" in texts and "yes" in texts
+    plt.close(fig)
+    with pytest.raises(ValueError, match=r"weights 1 have shape \(3, 3\), expected \(9, 3\)"):
+        conv.plot_dense_step(flat, hidden, [0.25, 0.75], np.ones((3, 3)), w_output, show=False)
+    with pytest.raises(ValueError, match="1 output labels for 2 outputs"):
+        conv.plot_dense_step(flat, hidden, [0.25, 0.75], w_hidden, w_output, ["yes"], show=False)
