@@ -67,3 +67,33 @@ def load_dlib_boxes(xml_file: str | Path | None = None) -> dict[str, list[tuple[
             if b.get("ignore") != "1"
         ]
     return boxes
+
+
+YALE_CONDITIONS = ("centerlight", "glasses", "happy", "leftlight", "noglasses", "normal",
+                   "rightlight", "sad", "sleepy", "surprised", "wink")
+YALE_EXPRESSIONS = ("happy", "normal", "sad", "sleepy", "surprised")
+
+
+def load_yalefaces(conditions: tuple[str, ...] | list[str] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The Yale faces: 15 people × 11 conditions (one is missing), 243×320 gray uint8 GIFs.
+
+    Returns ``(images, subjects, conditions)``: an ``(n, 243, 320)`` array, the person of each image
+    (1–15) and its condition (``"happy"``, ``"leftlight"``, … see :data:`YALE_CONDITIONS`), in
+    file order. ``conditions`` keeps only those, e.g. :data:`YALE_EXPRESSIONS` (the five facial
+    expressions). Split by ``subjects`` so no person is in both training and test sets.
+
+    Source: Yale Face Database (Belhumeur, Hespanha, Kriegman 1997), free for research use with
+    citation; not an open licence.
+    """
+    from cvcourse.images import read_image
+
+    wanted = YALE_CONDITIONS if conditions is None else tuple(conditions)
+    unknown = sorted(set(wanted) - set(YALE_CONDITIONS))
+    if unknown:
+        raise ValueError(f"unknown Yale condition(s) {unknown}; choose from {YALE_CONDITIONS}")
+    names = [n for n in assets.names("yalefaces/") if n.rsplit(".", 1)[-1] in wanted]
+    if not names:
+        raise FileNotFoundError("no Yale face images in the asset registry")
+    images = np.stack([read_image(assets.path(n), gray=True) for n in names])
+    subjects = np.array([int(n.split("subject")[1].split(".")[0]) for n in names])
+    return images, subjects, np.array([n.rsplit(".", 1)[-1] for n in names])

@@ -1,0 +1,235 @@
+"""Emotions in faces: the course's FER2013 CNN, the pretrained mini-Xception, crop → classify → draw.
+
+The notebook (07) shows each step once by hand (Haar box, crop, resize, scale to [-1, 1],
+``predict``); these functions repeat them for many faces, photos and video frames.
+
+FER2013 (Goodfellow et al. 2013, Kaggle "Challenges in Representation Learning"): 35,887
+48×48 gray faces, 7 emotions in the order of :data:`FER2013_EMOTIONS`. The pretrained model
+``emotion_fer2013/fer2013_mini_XCEPTION.102-0.66.hdf5`` (oarriaga/face_classification, MIT) takes
+64×64 gray faces scaled to [-1, 1] and reached 66 % validation accuracy on FER2013.
+"""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Callable, Sequence
+
+import cv2
+import numpy as np
+
+from cvcourse import assets
+from cvcourse.images import check_image
+
+Box = tuple[int, int, int, int]
+FER2013_EMOTIONS = ("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral")
+# Yale expressions that have a FER2013 class ("sleepy" has none)
+YALE_TO_FER2013 = {"happy": "happy", "sad": "sad", "surprised": "surprise", "normal": "neutral"}
+PRETRAINED_MODEL = "emotion_fer2013/fer2013_mini_XCEPTION.102-0.66.hdf5"
+
+
+def build_emotion_cnn(n_classes: int = 7, size: int = 48, num_features: int = 32, dropout: float = 0.2,
+                      bn_momentum: float = 0.99, name: str = "emotion_cnn"):
+    """The course's FER2013 network: four convolution blocks, two dense layers, a softmax.
+
+    Block ``k`` (k = 0…3) is Conv2D(num_features·2^k, 3×3, ReLU) → BatchNormalization → the
+    same again → MaxPooling 2×2 → Dropout; then Flatten → (Dense(2·num_features, ReLU) →
+    Dropout) × 2 → Dense(n_classes, softmax). Input: ``size``×``size``×1 gray faces.
+    The course trains it with ``num_features=32`` on FER2013 (48×48, 7 classes).
+    """
+    import keras
+
+    layers = keras.layers
+    model = keras.Sequential([keras.Input((size, size, 1))], name=name)
+    for k in range(4):
+        for j in (1, 2):
+            model.add(layers.Conv2D(num_features * 2 ** k, 3, padding="same", activation="relu", name=f"conv{k + 1}_{j}"))
+            model.add(layers.BatchNormalization(momentum=bn_momentum, name=f"bn{k + 1}_{j}"))
+        model.add(layers.MaxPooling2D(2, name=f"pool{k + 1}"))
+        model.add(layers.Dropout(dropout, name=f"dropout{k + 1}"))
+    model.add(layers.Flatten(name="flatten"))
+    for j in (1, 2):
+        model.add(layers.Dense(2 * num_features, activation="relu", name=f"dense{j}"))
+        model.add(layers.Dropout(dropout, name=f"dropout_dense{j}"))
+    model.add(layers.Dense(n_classes, activation="softmax", name="emotion"))
+    return model
+
+
+def load_emotion_model(file: str | Path | None = None):
+    """The pretrained FER2013 mini-Xception (or another Keras emotion model file), uncompiled.
+
+    ``file`` defaults to the registry asset :data:`PRETRAINED_MODEL` (a clear
+    ``AssetNotFoundError`` says how to get it). A file that is not a Keras model, or a model
+    without an image input and a class output, raises ``ValueError``.
+    """
+    import keras
+
+    file = assets.path(PRETRAINED_MODEL) if file is None else Path(file)
+    if not file.is_file():
+        raise FileNotFoundError(f"no emotion model file at {file}")
+    try:
+        model = keras.models.load_model(file, compile=False)
+    except Exception as error:  # h5py/keras raise many types for a bad file
+        raise ValueError(f"{file} is not a Keras model file ({type(error).__name__}: {error})") from None
+    if len(model.input_shape) != 4 or len(model.output_shape) != 2:
+        raise ValueError(f"{file.name}: expected images in and class probabilities out, "
+                         f"got {model.input_shape} → {model.output_shape}")
+    return model
+
+
+def scale_to_minus1_1(faces: np.ndarray) -> np.ndarray:
+    """uint8 pixels 0…255 → float32 in [-1, 1]: ``(x / 255 − 0.5) · 2`` (the mini-Xception's input)."""
+    return (np.asarray(faces, dtype=np.float32) / 255.0 - 0.5) * 2.0
+
+
+def scale_to_0_1(faces: np.ndarray) -> np.ndarray:
+    """uint8 pixels 0…255 → float32 in [0, 1] (the course CNN's input)."""
+    return np.asarray(faces, dtype=np.float32) / 255.0
+
+
+def largest_box(boxes: Sequence[Box]) -> Box | None:
+    """The box with the largest area, or ``None`` when there is none."""
+    boxes = [tuple(int(v) for v in b) for b in boxes]
+    return max(boxes, key=lambda b: b[2] * b[3]) if boxes else None
+
+
+def crop_face(image: np.ndarray, box: Box, size: int, margin: float = 0.0) -> np.ndarray:
+    """The gray ``size``×``size`` face of ``box`` = ``(x, y, w, h)``, grown by ``margin`` × its size per side.
+
+    The box is clipped to the image; a box outside the image raises ``ValueError``.
+    """
+    image = check_image(image)
+    gray = image if image.ndim == 2 else cv2.cvtColor(image[:, :, :3], cv2.COLOR_BGR2GRAY)
+    x, y, w, h = (int(v) for v in box)
+    dx, dy = round(margin * w), round(margin * h)
+    x1, y1 = max(x - dx, 0), max(y - dy, 0)
+    x2, y2 = min(x + w + dx, gray.shape[1]), min(y + h + dy, gray.shape[0])
+    if x2 <= x1 or y2 <= y1:
+        raise ValueError(f"face box {box} lies outside the {gray.shape[1]}×{gray.shape[0]} image")
+    return cv2.resize(gray[y1:y2, x1:x2], (size, size), interpolation=cv2.INTER_AREA)
+
+
+def classify_faces(model, image: np.ndarray, boxes: Sequence[Box], margin: float = 0.0,
+                   preprocess: Callable[[np.ndarray], np.ndarray] = scale_to_minus1_1) -> np.ndarray:
+    """Class probabilities ``(n_faces, n_classes)`` of the faces ``boxes`` in ``image``.
+
+    Each face is cropped to the model's input size (:func:`crop_face`), scaled by
+    ``preprocess`` (the mini-Xception wants [-1, 1], the course CNN [0, 1]) and classified.
+    """
+    boxes = list(boxes)
+    n_classes = model.output_shape[-1]
+    if not boxes:
+        return np.zeros((0, n_classes), dtype=np.float32)
+    size = model.input_shape[1]
+    crops = np.stack([crop_face(image, b, size, margin) for b in boxes])[..., None]
+    return np.asarray(model.predict(preprocess(crops), verbose=0))
+
+
+def emotion_labels(probabilities: np.ndarray, class_names: Sequence[str] = FER2013_EMOTIONS) -> list[str]:
+    """``"happy 87%"`` for each row of probabilities."""
+    return [f"{class_names[int(p.argmax())]} {p.max():.0%}" for p in np.atleast_2d(probabilities)]
+
+
+def draw_emotions(image: np.ndarray, boxes: Sequence[Box], probabilities: np.ndarray,
+                  class_names: Sequence[str] = FER2013_EMOTIONS) -> np.ndarray:
+    """A copy of ``image`` with each face box labelled with its most likely emotion."""
+    from cvcourse.display import draw_boxes
+
+    return draw_boxes(image, boxes, emotion_labels(probabilities, class_names) if len(boxes) else None)
+
+
+def plot_emotion_bars(probabilities: np.ndarray, titles: Sequence[str] | None = None,
+                      class_names: Sequence[str] = FER2013_EMOTIONS, cols: int = 4, show: bool = True):
+    """One horizontal bar chart of the class probabilities per face (the winner in orange)."""
+    import math
+
+    import matplotlib.pyplot as plt
+
+    from cvcourse.display import finish_figure
+
+    probabilities = np.atleast_2d(probabilities)
+    n = len(probabilities)
+    if n == 0:
+        raise ValueError("no faces to plot")
+    cols = min(cols, n)
+    rows = math.ceil(n / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(2.8 * cols, 0.25 * len(class_names) * rows + 0.6 * rows), squeeze=False)
+    for ax in axes.flat[n:]:
+        ax.axis("off")
+    for i, (ax, p) in enumerate(zip(axes.flat, probabilities)):
+        colors = ["tab:orange" if k == p.argmax() else "tab:blue" for k in range(len(p))]
+        ax.barh(range(len(p)), p, color=colors)
+        ax.set_yticks(range(len(p)), class_names, fontsize=8)
+        ax.invert_yaxis()
+        ax.set_xlim(0, 1)
+        ax.tick_params(axis="x", labelsize=7)
+        ax.set_title(titles[i] if titles is not None else f"face {i + 1}", fontsize=9)
+    return finish_figure(fig, show)
+
+
+def emotions_in_frames(model, frames: Sequence[np.ndarray], detect: Callable[[np.ndarray], Sequence[Box]],
+                       margin: float = 0.0, preprocess: Callable[[np.ndarray], np.ndarray] = scale_to_minus1_1,
+                       ) -> tuple[np.ndarray, list[Box | None]]:
+    """The emotion of the largest face per frame: probabilities ``(n_frames, n_classes)`` (NaN rows
+    where ``detect`` finds no face) and the face box per frame (``None`` where none)."""
+    n_classes = model.output_shape[-1]
+    probabilities = np.full((len(frames), n_classes), np.nan, dtype=np.float32)
+    boxes: list[Box | None] = []
+    for i, frame in enumerate(frames):
+        box = largest_box(detect(frame))
+        boxes.append(box)
+        if box is not None:
+            probabilities[i] = classify_faces(model, frame, [box], margin, preprocess)[0]
+    return probabilities, boxes
+
+
+def plot_emotion_timeline(frame_numbers: Sequence[int], probabilities: np.ndarray,
+                          class_names: Sequence[str] = FER2013_EMOTIONS, show: bool = True):
+    """Probability of each emotion over the frames (gaps where no face was found)."""
+    import matplotlib.pyplot as plt
+
+    from cvcourse.display import finish_figure
+
+    probabilities = np.asarray(probabilities)
+    if probabilities.shape != (len(frame_numbers), len(class_names)):
+        raise ValueError(f"probabilities {probabilities.shape} do not match {len(frame_numbers)} frames × {len(class_names)} classes")
+    fig, ax = plt.subplots(figsize=(9, 3.2))
+    for k, name in enumerate(class_names):
+        ax.plot(frame_numbers, probabilities[:, k], label=name, lw=1.5)
+    ax.set_xlabel("frame")
+    ax.set_ylabel("probability")
+    ax.set_ylim(0, 1)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, ncol=len(class_names), loc="upper center", bbox_to_anchor=(0.5, 1.18))
+    return finish_figure(fig, show)
+
+
+def load_fer2013(file: str | Path | None = None, usage: str | None = None,
+                 n: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """FER2013 faces ``(n, 48, 48)`` uint8 and labels (indices into :data:`FER2013_EMOTIONS`).
+
+    ``file`` defaults to the registry's ``fer2013/fer2013.csv`` (a manual Kaggle download: the
+    error message says where to put it). The CSV has the columns ``emotion``, ``pixels`` (2304
+    space-separated values) and ``Usage`` (``Training``, ``PublicTest``, ``PrivateTest``);
+    ``usage`` keeps one of them, ``n`` the first ``n`` rows kept.
+    """
+    file = assets.path("fer2013/fer2013.csv") if file is None else Path(file)
+    if not file.is_file():
+        raise FileNotFoundError(f"no FER2013 file at {file}")
+    images, labels = [], []
+    with open(file, newline="") as f:
+        reader = csv.DictReader(f)
+        if not {"emotion", "pixels"} <= set(reader.fieldnames or ()):
+            raise ValueError(f"{file} is not the FER2013 CSV (columns emotion, pixels, Usage); it has {reader.fieldnames}")
+        for row in reader:
+            if usage is not None and row.get("Usage") != usage:
+                continue
+            pixels = np.array(row["pixels"].split(), dtype=np.uint8)
+            if pixels.size != 48 * 48:
+                raise ValueError(f"{file}: a row has {pixels.size} pixels, not 48 × 48")
+            images.append(pixels.reshape(48, 48))
+            labels.append(int(row["emotion"]))
+            if n is not None and len(images) >= n:
+                break
+    if not images:
+        raise ValueError(f"{file} has no rows{f' with Usage {usage!r}' if usage else ''}")
+    return np.stack(images), np.array(labels)
