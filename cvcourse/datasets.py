@@ -97,3 +97,42 @@ def load_yalefaces(conditions: tuple[str, ...] | list[str] | None = None) -> tup
     images = np.stack([read_image(assets.path(n), gray=True) for n in names])
     subjects = np.array([int(n.split("subject")[1].split(".")[0]) for n in names])
     return images, subjects, np.array([n.rsplit(".", 1)[-1] for n in names])
+
+
+def load_yalefaces_zip(file: str | Path | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The Yale faces from the original UCSD zip (full course mode), returned like :func:`load_yalefaces`.
+
+    The zip holds all 165 images; its ``subject01.gif`` is subject 1's "centerlight" image (the one
+    the default asset folder lacks). Other files (``Readme.txt``, ``.DS_Store``) are skipped.
+    """
+    import io
+    import zipfile
+
+    file = Path(file) if file is not None else assets.path("yalefaces_full/yalefaces.zip")
+    images, subjects, conditions = [], [], []
+    with zipfile.ZipFile(file) as archive:
+        for member in sorted(archive.namelist()):
+            name = member.rsplit("/", 1)[-1]
+            stem, _, condition = name.partition(".")
+            condition = "centerlight" if condition == "gif" else condition
+            if not stem.startswith("subject") or condition not in YALE_CONDITIONS:
+                continue
+            data = archive.read(member)
+            image = _decode_gray(data)
+            if image is None:
+                from PIL import Image
+
+                image = np.array(Image.open(io.BytesIO(data)).convert("L"))
+            images.append(image)
+            subjects.append(int(stem[len("subject"):]))
+            conditions.append(condition)
+    if not images:
+        raise ValueError(f"{file} holds no Yale face images (subjectNN.condition)")
+    return np.stack(images), np.array(subjects), np.array(conditions)
+
+
+def _decode_gray(data: bytes) -> np.ndarray | None:
+    """Bytes of an image file → a gray uint8 array, None when OpenCV cannot decode it."""
+    import cv2
+
+    return cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
