@@ -162,6 +162,7 @@ class Track:
     name: str
     boxes: list[Box | None]
     seconds: float  # time spent in update() over frames[1:]
+    tracker: Tracker | None = field(default=None, repr=False)  # to go on with tracker.update(next_frame)
 
     @property
     def fps(self) -> float:
@@ -195,7 +196,7 @@ def track(tracker: str | Tracker, frames: Sequence[np.ndarray], box: Sequence[fl
         _, found = tracker.update(frame)
         seconds += time.perf_counter() - start
         boxes.append(found)
-    return Track(tracker.name, boxes, seconds)
+    return Track(tracker.name, boxes, seconds, tracker)
 
 
 def load_reference(file: str | Path | None = None) -> dict[int, Box]:

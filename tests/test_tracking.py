@@ -55,8 +55,11 @@ def test_factory_tracks_the_car_against_the_reference(clip_frames, name):
     assert len(result.boxes) == len(clip_frames) and result.boxes[0] == reference[0]
     ious = tracking.iou_per_frame(result.boxes, reference)
     assert sorted(ious) == [0, 5, 10, 15, 20, 25, 30, 35, 40]
-    assert min(ious.values()) > 0.6, ious
+    assert min(v for k, v in ious.items() if k <= 20) > 0.8, ious
+    assert min(ious.values()) > 0.65, ious  # KCF's box keeps its size while the car grows
     assert result.fps > 0
+    found, box = result.tracker.update(clip_frames[-1])  # the live tracker goes on
+    assert found and iou(box, reference[40]) > 0.65
 
 
 def test_the_wrapper_matches_opencv_directly(clip_frames):
