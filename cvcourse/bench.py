@@ -32,8 +32,21 @@ def execute(notebook: Path, write: bool = False, timeout: int = 600) -> float:
                             resources={"metadata": {"path": str(notebook.parent)}}).execute()
     seconds = time.perf_counter() - start
     if write:
+        normalise_metadata(nb)
         nbformat.write(nb, notebook)
+        from cvcourse.jupyter_setup import trust
+
+        trust([notebook])  # regenerated outputs stay trusted: saved widgets render before a run
     return seconds
+
+
+def normalise_metadata(nb) -> None:
+    """The metadata every course notebook carries: a python3 kernelspec, no jupytext pairing."""
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    nb.metadata.pop("jupytext", None)
+    for cell in nb.cells:
+        cell.metadata.pop("jupytext", None)
+        cell.metadata.pop("lines_to_next_cell", None)
 
 
 def measure(notebook: Path, write: bool = False) -> dict:

@@ -196,6 +196,8 @@ def interact_image(render, width: int = 600, bgr: bool = True, **controls):
     defaults = {name: p.default for name, p in inspect.signature(render).parameters.items()}
     controls = {name: widgets.interactive.widget_from_abbrev(abbrev, defaults.get(name, inspect.Parameter.empty))
                 for name, abbrev in controls.items()}
+    for control in controls.values():
+        control.style.description_width = "initial"  # the whole name, not "photo_na…"
     picture = widgets.Image(format="jpeg", width=width)
     caption = widgets.Label()
 
