@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import math
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import Iterable, Mapping, Sequence
 import cv2
 import numpy as np
 
+from cvcourse import assets
 from cvcourse.assets import REPO_ROOT
 from cvcourse.evaluation import iou
 from cvcourse.images import check_image
@@ -41,7 +43,8 @@ MODEL_FILES = {
 }
 
 REFERENCE_FILE = REPO_ROOT / "data" / "tracking_reference_slow_traffic.csv"
-REFERENCE_URL = "https://github.com/cvcourse/cvcourse/raw/main/data/tracking_reference_slow_traffic.csv"
+REFERENCE_URL = "https://raw.githubusercontent.com/cvcourse/cvcourse/main/data/tracking_reference_slow_traffic.csv"
+REFERENCE_SHA256 = "9a36e1fa5ab964ac3290844534531538bd260312b046c17656506e7db8591e3b"  # a unit test keeps it current
 
 CONTRIB_HINT = ("install OpenCV's contrib build: pip uninstall -y opencv-python opencv-python-headless && "
                 "pip install opencv-contrib-python (only one OpenCV package may be installed)")
@@ -199,16 +202,36 @@ def track(tracker: str | Tracker, frames: Sequence[np.ndarray], box: Sequence[fl
     return Track(tracker.name, boxes, seconds, tracker)
 
 
+def reference_file(download: bool | None = None) -> Path:
+    """The course's reference track: the repository's copy, else (Colab, a pip install) a download
+    checked against :data:`REFERENCE_SHA256` (``download=None``: unless ``CVCOURSE_OFFLINE`` is set)."""
+    if REFERENCE_FILE.is_file():
+        return REFERENCE_FILE
+    if download is None:
+        download = not os.environ.get(assets.ENV_OFFLINE)
+    where = f"it ships with the course repository as data/{REFERENCE_FILE.name} ({REFERENCE_URL})"
+    if not download:
+        raise FileNotFoundError(f"no reference track at {REFERENCE_FILE}: {where}; downloads are switched off (CVCOURSE_OFFLINE)")
+    import pooch
+
+    try:
+        return Path(pooch.retrieve(REFERENCE_URL, known_hash=f"sha256:{REFERENCE_SHA256}", fname=REFERENCE_FILE.name,
+                                   path=assets.download_root("data"), progressbar=False))
+    except Exception as exc:  # network errors come in many classes
+        raise FileNotFoundError(f"no reference track at {REFERENCE_FILE} and the download failed "
+                                f"({type(exc).__name__}: {exc}): {where}") from None
+
+
 def load_reference(file: str | Path | None = None) -> dict[int, Box]:
     """A reference track: ``{frame index: (x, y, w, h)}`` from a CSV ``frame,x,y,w,h`` (``#`` lines are notes).
 
     The default is the course's hand-checked track of the white car in
-    ``videos/slow_traffic_small.mp4`` (``data/tracking_reference_slow_traffic.csv``).
+    ``videos/slow_traffic_small.mp4`` (``data/tracking_reference_slow_traffic.csv``, see
+    :func:`reference_file`).
     """
-    file = Path(file) if file is not None else REFERENCE_FILE
+    file = Path(file) if file is not None else reference_file()
     if not file.is_file():
-        raise FileNotFoundError(f"no reference track at {file}; it ships with the course repository "
-                                f"(download it from {REFERENCE_URL})")
+        raise FileNotFoundError(f"no reference track at {file}")
     lines = [line for line in file.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")]
     rows = list(csv.DictReader(lines))
     if not rows or set(rows[0]) != {"frame", "x", "y", "w", "h"}:
