@@ -1,0 +1,132 @@
+"""Segmentation helpers on the real DeepLabV3 and selfie-segmentation models and the course photos."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from cvcourse import segmentation as seg
+from cvcourse.images import read_image
+
+GROUP = "faces_group/2008_001322.jpg"   # three people side by side, checked by eye
+# the three people's YOLO (Yolo-Fastest, 320) boxes in notebook 14, left to right
+PEOPLE = [(39, 144, 181, 221), (204, 170, 128, 200), (331, 119, 158, 256)]
+
+
+@pytest.fixture
+def deeplab(real_asset):
+    return seg.DeepLab(real_asset(seg.DEEPLAB_ASSET), real_asset(seg.VOC_LABELS_ASSET), num_threads=1)
+
+
+def test_voc_labels_and_colormap(real_asset):
+    names = seg.read_voc_labels(real_asset(seg.VOC_LABELS_ASSET))
+    assert len(names) == 21 and names[0] == "background" and names[15] == "person" and names[-1] == "tvmonitor"
+    cmap = seg.voc_colormap()
+    # PASCAL VOC's published colours: background black, aeroplane dark red, person (192, 128, 128)
+    assert cmap[0].tolist() == [0, 0, 0] and cmap[1].tolist() == [128, 0, 0] and cmap[15].tolist() == [192, 128, 128]
+    assert len({tuple(c) for c in cmap[:21]}) == 21
+    colour = seg.colorize(np.array([[0, 15]], np.uint8))
+    assert colour[0, 1].tolist() == [128, 128, 192]  # BGR
+
+
+def test_deeplab_on_people(deeplab, real_asset):
+    image = read_image(real_asset(GROUP))
+    labels = deeplab.segment(image)
+    assert labels.shape == image.shape[:2] and labels.dtype == np.uint8
+    shares = seg.class_shares(labels, deeplab.names)
+    assert list(shares)[:2] in (["background", "person"], ["person", "background"])
+    assert 0.35 < shares["person"] < 0.6 and abs(sum(shares.values()) - 1) < 1e-9
+    # the faces (centres of the boxes' upper thirds) are person, the top corners of the photo are not
+    for x, y, w, h in PEOPLE:
+        assert labels[y + h // 4, x + w // 2] == 15
+    assert labels[5, 5] == 0 and labels[5, -5] == 0
+
+
+def test_deeplab_finds_dog_and_bicycle(deeplab, real_asset):
+    labels = deeplab.segment(read_image(real_asset("detection_images/dog.jpg")))
+    shares = seg.class_shares(labels, deeplab.names)
+    assert shares.get("dog", 0) > 0.03 and shares.get("bicycle", 0) > 0.03, shares
+    assert labels[420, 220] == deeplab.names.index("dog")  # the dog's body, checked by eye
+
+
+def test_selfie_and_background(real_asset):
+    model = seg.SelfieSegmenter(real_asset(seg.SELFIE_ASSET), num_threads=1)
+    image = read_image(real_asset("photos/grace_hopper.jpg"))
+    prob = model.probability(image)
+    assert prob.shape == image.shape[:2] and 0 <= prob.min() and prob.max() <= 1
+    h, w = prob.shape
+    assert prob[h // 3, w // 2] > 0.9 and prob[10, 10] < 0.1  # the face vs the top-left corner
+    green = seg.replace_background(image, prob > 0.5, (0, 255, 0))
+    assert green[10, 10].tolist() == [0, 255, 0] and np.array_equal(green[h // 3, w // 2], image[h // 3, w // 2])
+    soft = seg.replace_background(image, prob, np.zeros((10, 10, 3), np.uint8))
+    assert soft.shape == image.shape and soft[10, 10].max() <= 30
+
+
+def test_shares_iou_overlay_by_hand():
+    labels = np.array([[0, 0, 15, 15], [0, 12, 12, 15]], np.uint8)
+    names = [f"c{i}" for i in range(21)]
+    assert seg.class_shares(labels, names) == {"c0": 3 / 8, "c15": 3 / 8, "c12": 2 / 8}
+    a = np.array([[1, 1, 0, 0]], bool)
+    b = np.array([[0, 1, 1, 0]], bool)
+    assert seg.mask_iou(a, b) == pytest.approx(1 / 3) and seg.mask_iou(a, a) == 1.0
+    assert seg.mask_iou(np.zeros(3, bool), np.zeros(3, bool)) == 0.0
+    image = np.full((2, 4, 3), 100, np.uint8)
+    out = seg.overlay(image, seg.colorize(labels), alpha=0.5, where=labels > 0)
+    assert out[0, 0].tolist() == [100, 100, 100] and out[0, 2].tolist() == [114, 114, 146]
+
+
+def test_instances_from_semantic_and_grabcut(deeplab, real_asset):
+    image = read_image(real_asset(GROUP))
+    labels = deeplab.segment(image)
+    masks = seg.semantic_instance_masks(labels, PEOPLE, [15] * 3)
+    assert not np.any(masks[0] & masks[1]) and not np.any(masks[1] & masks[2])  # no shared pixels
+    for (x, y, w, h), mask in zip(PEOPLE, masks):
+        assert mask.sum() > 0.3 * w * h and mask[y + h // 4, x + w // 2]
+        assert not mask[:, : x].any() and not mask[:, x + w:].any()  # nothing outside its box
+    cut = seg.grabcut_mask(image, PEOPLE[0])
+    assert cut.dtype == bool and cut[PEOPLE[0][1] + 40, PEOPLE[0][0] + 90]  # the left man's face
+    assert np.array_equal(cut, seg.grabcut_mask(image, PEOPLE[0]))  # seeded: repeatable
+    assert 0.2 < seg.mask_iou(cut, masks[0]) < 0.9
+    drawn = seg.draw_instances(image, masks, ["a", "b", "c"])
+    assert drawn.shape == image.shape and not np.array_equal(drawn, image)
+
+
+def test_selective_search(real_asset):
+    image = read_image(real_asset(GROUP))
+    boxes = seg.selective_search(image, width=200)
+    assert 100 < len(boxes) < 2000 and boxes.shape[1] == 4
+    assert boxes[:, 0].min() >= 0 and (boxes[:, 0] + boxes[:, 2]).max() <= image.shape[1] + 3
+    again = seg.selective_search(image, width=200)
+    assert np.array_equal(boxes, again)  # seeded: the same order
+    unseeded = seg.selective_search(image, width=200, seed=None)
+    assert sorted(map(tuple, unseeded)) == sorted(map(tuple, boxes))  # the same set in any case
+
+
+def test_coco90_names(real_asset):
+    coco80 = [n for n in real_asset(seg.COCO_NAMES_ASSET).read_text().splitlines() if n.strip()]
+    names = seg.coco90_names(coco80)
+    assert len(names) == 90 and names[0] == "person" and names[11] == "-" and names[12] == "stop sign"
+    assert names[89] == "toothbrush" and names.count("-") == 10
+
+
+@pytest.mark.parametrize("bad", [None, np.zeros((0, 5, 3), np.uint8), np.zeros((4, 4, 3), object), "photo.jpg"])
+def test_bad_images_get_a_clear_error(deeplab, bad):
+    with pytest.raises((TypeError, ValueError), match="image"):
+        deeplab.segment(bad)
+    with pytest.raises((TypeError, ValueError), match="image"):
+        seg.selective_search(bad)
+    with pytest.raises((TypeError, ValueError), match="image"):
+        seg.grabcut_mask(bad, (0, 0, 3, 3))
+
+
+def test_bad_labels_and_missing_files(tmp_path):
+    with pytest.raises(TypeError, match="label map"):
+        seg.colorize(None)
+    with pytest.raises(ValueError, match="2-D integer"):
+        seg.class_shares(np.zeros((2, 2), np.float32), ["a"])
+    with pytest.raises(FileNotFoundError, match="no TF Lite model"):
+        seg.DeepLab(tmp_path / "missing.tflite")
+    with pytest.raises(ValueError, match="differ in shape"):
+        seg.mask_iou(np.zeros(3, bool), np.zeros(4, bool))
+    with pytest.raises(FileNotFoundError, match="Mask R-CNN frozen graph"):
+        seg.MaskRCNN(tmp_path / "graph.pb", tmp_path / "graph.pbtxt", ["x"] * 80)
