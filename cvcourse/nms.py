@@ -40,6 +40,17 @@ def iou_with(box: Box, boxes: np.ndarray | Sequence[Box]) -> np.ndarray:
     return np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
 
 
+def pairwise_iou(boxes: np.ndarray | Sequence[Box]) -> np.ndarray:
+    """The N × N matrix of IoUs between ``(x, y, w, h)`` boxes."""
+    b = _as_boxes(boxes)
+    top_left = np.maximum(b[:, None, :2], b[None, :, :2])
+    bottom_right = np.minimum(b[:, None, :2] + b[:, None, 2:], b[None, :, :2] + b[None, :, 2:])
+    inter = np.prod(np.clip(bottom_right - top_left, 0, None), axis=2)
+    area = b[:, 2] * b[:, 3]
+    union = area[:, None] + area[None] - inter
+    return np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+
+
 def non_max_suppression(
     boxes: np.ndarray | Sequence[Box],
     scores: np.ndarray | Sequence[float],
@@ -51,6 +62,7 @@ def non_max_suppression(
 
     With ``class_ids``, boxes only suppress boxes of their own class (as darknet does and
     ``cv2.dnn.NMSBoxesBatched``); without, a dog box can suppress a cat box on the same animal.
+    The IoUs of all pairs are computed at once; the greedy loop then only reads them.
     """
     boxes = _as_boxes(boxes)
     scores = np.asarray(scores, dtype=float).reshape(-1)
@@ -58,16 +70,20 @@ def non_max_suppression(
         raise ValueError(f"{len(scores)} scores for {len(boxes)} boxes")
     if not 0 <= iou_threshold <= 1:
         raise ValueError(f"iou_threshold must be in [0, 1], got {iou_threshold}")
-    groups = np.zeros(len(boxes), int) if class_ids is None else np.asarray(class_ids).reshape(-1)
-    if len(groups) != len(boxes):
-        raise ValueError(f"{len(groups)} class ids for {len(boxes)} boxes")
-    order = [i for i in np.argsort(-scores, kind="stable") if scores[i] > score_threshold]
+    if class_ids is not None and len(class_ids) != len(boxes):
+        raise ValueError(f"{len(class_ids)} class ids for {len(boxes)} boxes")
+    order = np.argsort(-scores, kind="stable")          # best first; equal scores keep their order
+    order = order[scores[order] > score_threshold]
+    if len(order) < 2:
+        return order.tolist()
+    drop = pairwise_iou(boxes[order]) > iou_threshold
+    if class_ids is not None:                           # only boxes of the same class suppress each other
+        groups = np.asarray(class_ids).reshape(-1)[order]
+        drop &= groups[:, None] == groups[None]
+    suppressed = np.zeros(len(order), bool)
     keep: list[int] = []
-    while order:
-        best, order = order[0], np.array(order[1:], dtype=int)
-        keep.append(int(best))
-        if len(order) == 0:
-            break
-        overlap = iou_with(boxes[best], boxes[order])
-        order = order[(overlap <= iou_threshold) | (groups[order] != groups[best])].tolist()
+    for i in range(len(order)):
+        if not suppressed[i]:
+            keep.append(int(order[i]))
+            suppressed |= drop[i]                        # everything this box overlaps too much
     return keep

@@ -45,7 +45,7 @@ def test_dog_photo(detector, real_asset):
 @pytest.mark.parametrize("size", [224, 320, 416])
 @pytest.mark.parametrize("per_class", [False, True])
 def test_same_detections_as_opencv_detection_model(detector, real_asset, size, per_class):
-    model = cv2.dnn_DetectionModel(detector.net)
+    model = cv2.dnn_DetectionModel(detector.net)  # the same net, used in turns: no input scaling may linger
     model.setInputParams(scale=1 / 255, size=(size, size), swapRB=True)
     model.setNmsAcrossClasses(not per_class)
     total = 0
