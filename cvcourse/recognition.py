@@ -21,6 +21,7 @@ import cv2
 import numpy as np
 
 from cvcourse import assets, faces
+from cvcourse.faces import _rgb  # BGR/gray → contiguous RGB uint8, as dlib wants (notebook 01's helper)
 from cvcourse.images import check_image
 
 Box = tuple[int, int, int, int]
@@ -54,14 +55,6 @@ def box_to_rect(box: Box):
 
     x, y, w, h = (int(v) for v in box)
     return dlib.rectangle(x, y, x + w, y + h)
-
-
-def _rgb(image: np.ndarray) -> np.ndarray:
-    image = check_image(image)
-    if image.dtype != np.uint8:
-        raise ValueError(f"dlib needs uint8 images, got {image.dtype}")
-    code = cv2.COLOR_GRAY2RGB if image.ndim == 2 else cv2.COLOR_BGR2RGB
-    return np.ascontiguousarray(cv2.cvtColor(image, code))
 
 
 DLIB_LOADERS = {"shape_predictor": "shape_predictor", "face_recognition": "face_recognition_model_v1"}
