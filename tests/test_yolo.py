@@ -7,6 +7,7 @@ import pytest
 
 from cvcourse import assets, yolo
 from cvcourse.images import read_image
+from cvcourse.nms import non_max_suppression
 
 CFG, WEIGHTS, NAMES = "yolo_fastest/yolo-fastest-1.1.cfg", "yolo_fastest/yolo-fastest-1.1.weights", "yolo_fastest/coco.names"
 PHOTOS = ("detection_images/dog.jpg", "detection_images/person.jpg", "faces_group/2008_002079.jpg")
@@ -142,3 +143,14 @@ def test_draw_and_count(detector, real_asset):
     assert tuple(drawn[y + h // 2, x]) == yolo.class_color(0)  # the person box's left edge, in the person colour
     assert np.array_equal(yolo.draw_detections(image, []), image)
     assert yolo.count_classes(found) == {"dog": 1, "person": 1, "sheep": 1}
+
+
+def test_raw_outputs_and_detections_do_not_disturb_each_other(detector, real_asset):
+    image = read_image(real_asset("detection_images/dog.jpg"))
+    raw = np.concatenate(detector.forward(image, 416))
+    found = detector.detect(image, 0.25, 0.45, 320)
+    assert np.array_equal(np.concatenate(detector.forward(image, 416)), raw)
+    assert detector.detect(image, 0.25, 0.45, 320) == found
+    boxes, scores, class_ids = yolo.decode(detector.forward(image, 320), (image.shape[1], image.shape[0]), 0.25)
+    assert sorted(d.box for d in found) == sorted(tuple(boxes[i].tolist()) for i in
+                                                   non_max_suppression(boxes, scores, 0.0, 0.45))
