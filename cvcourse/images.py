@@ -27,10 +27,22 @@ def check_image(image: object, name: str = "image") -> np.ndarray:
 
 
 def read_image(path: str | Path, gray: bool = False) -> np.ndarray:
-    """Read an image file as a BGR (or gray) uint8 array; raise instead of returning ``None``."""
+    """Read an image file as a BGR (or gray) uint8 array; raise instead of returning ``None``.
+
+    GIF files (the Yale faces are GIFs without the extension) are decoded with Pillow: OpenCV
+    reads GIF only from 4.11 on, and one decoder for every version gives the same pixels.
+    """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no image file at {path}")
+    with open(path, "rb") as f:
+        is_gif = f.read(4) == b"GIF8"
+    if is_gif:
+        from PIL import Image
+
+        with Image.open(path) as picture:
+            image = np.asarray(picture.convert("L" if gray else "RGB"))
+        return image if gray else np.ascontiguousarray(image[:, :, ::-1])
     image = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE if gray else cv2.IMREAD_COLOR)
     if image is None:
         raise ValueError(f"{path} is not an image OpenCV can decode")

@@ -127,3 +127,17 @@ def test_frame_strip_titles_real_frame_numbers(hopper, monkeypatch):
 def test_progress_passes_every_item_through_in_order(capsys):
     assert list(display.progress(iter("abc"), desc="letters", total=3)) == ["a", "b", "c"]
     assert "letters: 100%" in capsys.readouterr().err  # outside Jupyter: a text bar
+
+
+def test_gif_files_read_the_same_with_every_opencv(real_asset):
+    """The Yale faces are GIFs: read by Pillow, pixel for pixel what OpenCV ≥ 4.11 decodes."""
+    import cv2
+
+    from cvcourse.images import read_image
+
+    gif = real_asset("yalefaces/subject01.glasses")
+    gray, color = read_image(gif, gray=True), read_image(gif)
+    assert gray.shape == (243, 320) and gray.dtype == np.uint8 and color.shape == (243, 320, 3)
+    by_opencv = cv2.imread(str(gif), cv2.IMREAD_GRAYSCALE)
+    if by_opencv is not None:  # OpenCV 4.11+ decodes GIF itself
+        assert (by_opencv == gray).all() and (cv2.imread(str(gif)) == color).all()
