@@ -110,3 +110,13 @@ def test_full_course_network_comes_through_the_registry(monkeypatch, tmp_path):
     monkeypatch.setattr(assets, "search_dirs", lambda: [tmp_path])
     with pytest.raises(assets.AssetNotFoundError, match="inception_v3_weights"):
         dd.load_dream_base(full_course=True)
+
+
+def test_full_course_layers_exist_in_inception_v3():
+    """The full-course layer names are real InceptionV3 layers (built without weights: no download)."""
+    import keras
+
+    base = keras.applications.InceptionV3(include_top=False, weights=None, input_shape=(None, None, 3))
+    for layers in dd.INCEPTION_LAYERS.values():
+        model = dd.dream_model(base, layers)
+        assert len(dd.layer_outputs(model, np.zeros((1, 96, 96, 3), np.float32))) == len(layers)

@@ -113,3 +113,14 @@ def test_full_course_network_comes_through_the_registry(monkeypatch, tmp_path):
     monkeypatch.setattr(assets, "search_dirs", lambda: [tmp_path])
     with pytest.raises(assets.AssetNotFoundError, match="vgg19_weights"):
         st.load_style_network(full_course=True)
+
+
+def test_full_course_layers_exist_in_vgg19():
+    """The full-course layer names are real VGG19 layers (built without weights: no download)."""
+    import keras
+
+    base = keras.applications.VGG19(include_top=False, weights=None, input_shape=(None, None, 3))
+    net = st.style_network(base, st.VGG19_STYLE_LAYERS, st.VGG19_CONTENT_LAYERS,
+                           lambda x: keras.applications.vgg19.preprocess_input(x * 255.0))
+    style, content = net.features(np.full((1, 64, 64, 3), 0.5, np.float32))
+    assert len(style) == 5 and len(content) == 1 and content[0].shape[-1] == 512
