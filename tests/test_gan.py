@@ -1,0 +1,135 @@
+"""The DCGAN helpers on real Fashion-MNIST images, and the committed generator judged by notebook 05's classifier."""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from cvcourse import gan
+
+REPO = Path(__file__).resolve().parents[1]
+GENERATOR = REPO / "weights" / gan.GENERATOR_FILE
+CLASSIFIER = REPO / "weights" / "fashion_cnn.keras"
+
+
+@pytest.fixture(scope="module")
+def tf_keras():
+    from cvcourse.tensorflow_setup import import_tensorflow
+
+    return import_tensorflow(seed=0)
+
+
+@pytest.fixture
+def fashion(real_asset):
+    real_asset("fashion_mnist/train-images-idx3-ubyte.gz")
+    return gan.load_images("fashion", 1280)
+
+
+def test_scaling_round_trip(fashion):
+    assert fashion.shape == (1280, 28, 28, 1) and fashion.dtype == np.float32
+    assert fashion.min() == -1.0 and fashion.max() == 1.0          # 0 → -1, 255 → 1
+    back = gan.to_uint8(fashion)
+    assert back.shape == (1280, 28, 28) and back.dtype == np.uint8
+    assert np.array_equal(gan.to_model_range(back), fashion)
+    with pytest.raises(ValueError, match="uint8 images"):
+        gan.to_model_range(np.zeros((2, 28, 28), np.float32))
+    with pytest.raises(ValueError, match="28×28 gray images"):
+        gan.to_model_range(np.zeros((2, 32, 32), np.uint8))
+
+
+@pytest.mark.parametrize("bad, error", [(None, TypeError), (np.zeros((0, 28, 28), np.uint8), ValueError),
+                                        (np.zeros((2, 28, 28), object), ValueError), ("images.png", TypeError)])
+def test_bad_images_get_a_clear_error(bad, error):
+    with pytest.raises(error, match="images"):
+        gan.to_model_range(bad)
+    with pytest.raises(ValueError, match="unknown dataset"):
+        gan.load_images("cifar")
+
+
+def test_models_and_losses_by_hand(tf_keras):
+    generator, discriminator = gan.build_generator(), gan.build_discriminator()
+    z = np.random.default_rng(0).normal(size=(4, gan.LATENT_DIM)).astype(np.float32)
+    fake = np.asarray(generator(z, training=False))
+    assert fake.shape == (4, 28, 28, 1) and -1 <= fake.min() and fake.max() <= 1   # tanh
+    assert np.asarray(discriminator(fake)).shape == (4, 1)
+    # a logit of 0 is p = 0.5: each cross-entropy term is log 2
+    zero = np.zeros((3, 1), np.float32)
+    assert float(gan.discriminator_loss(zero, zero)) == pytest.approx(2 * math.log(2), abs=1e-6)
+    assert float(gan.generator_loss(zero)) == pytest.approx(math.log(2), abs=1e-6)
+    # confident and right: real logit +5, fake logit -5 → loss 2·log(1 + e^-5)
+    assert float(gan.discriminator_loss(zero + 5, zero - 5)) == pytest.approx(2 * math.log1p(math.exp(-5)), abs=1e-6)
+    assert generator.count_params() < 150_000  # small enough to commit (a few hundred kB)
+
+
+class _NoUpdate:
+    """An optimizer that records that it was asked and changes nothing."""
+
+    calls = 0
+
+    def apply_gradients(self, pairs):
+        self.calls += 1
+        list(pairs)
+
+
+def test_generator_step_leaves_discriminator_frozen(tf_keras, fashion):
+    tf, _ = tf_keras
+    generator, discriminator = gan.build_generator(), gan.build_discriminator()
+    g_opt, _ = gan.make_optimizers()
+    frozen = _NoUpdate()
+    step = gan.make_train_step(generator, discriminator, g_opt, frozen, compile=False)
+    d_before, g_before = [w.copy() for w in discriminator.get_weights()], [w.copy() for w in generator.get_weights()]
+    d_loss, g_loss = step(tf.constant(fashion[:32]), tf.constant([0, 0]))
+    assert frozen.calls == 1                   # the discriminator's own step asked its optimizer …
+    assert all(np.array_equal(a, b) for a, b in zip(d_before, discriminator.get_weights()))  # … nothing else moved it
+    moved = [not np.array_equal(a, b) for a, b in zip(g_before, generator.get_weights())]
+    assert sum(moved) >= 4                      # the generator's kernels and batch-norm weights were updated
+    assert np.isfinite(float(d_loss)) and np.isfinite(float(g_loss))
+
+
+def test_short_training_teaches_the_police(tf_keras, fashion):
+    tf, _ = tf_keras
+    generator, discriminator = gan.build_generator(), gan.build_discriminator()
+    history = gan.train(generator, discriminator, fashion, epochs=1, batch_size=64, seed=0)
+    assert len(history["d_loss"]) == len(history["g_loss"]) == 20
+    z = tf.random.stateless_normal((256, gan.LATENT_DIM), [1, 1])
+    p_real = tf.sigmoid(discriminator(fashion[:256], training=False)).numpy().mean()
+    p_fake = tf.sigmoid(discriminator(generator(z, training=False), training=False)).numpy().mean()
+    assert p_real > p_fake + 0.1, (p_real, p_fake)
+
+
+def test_grid_interpolate_report_batches():
+    images = np.arange(6 * 2 * 3, dtype=np.uint8).reshape(6, 2, 3)
+    g = gan.grid(images, 2, 3, pad=1)
+    assert g.shape == (2 * 2 + 1, 3 * 3 + 2) and np.array_equal(g[3:5, 4:7], images[4]) and g[2].max() == 0
+    z = gan.interpolate(np.zeros(4), np.ones(4), 5)
+    assert z.shape == (5, 4) and np.allclose(z[:, 0], [0, 0.25, 0.5, 0.75, 1])
+    probs = np.array([[0.9, 0.1] + [0] * 8, [0.2, 0.8] + [0] * 8, [0.6, 0.4] + [0] * 8])
+    report = gan.class_report(probs)
+    assert report["counts"][:2] == [2, 1] and report["classes"] == 2
+    assert report["confidence"] == pytest.approx((0.9 + 0.8 + 0.6) / 3)
+    assert report["diversity"] == pytest.approx(-(2 / 3 * math.log(2 / 3) + 1 / 3 * math.log(1 / 3)) / math.log(10))
+    same = gan.class_report(np.tile([[0.5, 0.5] + [0] * 8], (4, 1)))
+    assert same["score"] == pytest.approx(1.0) and same["diversity"] == 0.0   # every image alike: score 1
+    assert gan.class_report(np.eye(10))["score"] == pytest.approx(10.0, rel=1e-6)   # certain and even: 10
+    assert len(gan.batches(130, 64, np.random.default_rng(0))) == 2
+    with pytest.raises(ValueError, match="full batch"):
+        gan.batches(10, 64, np.random.default_rng(0))
+    with pytest.raises(ValueError, match="need 6 images"):
+        gan.grid(images[:5], 2, 3)
+
+
+def test_committed_generator_makes_garments(tf_keras):
+    _, keras = tf_keras
+    if not GENERATOR.is_file() or not CLASSIFIER.is_file():
+        pytest.skip("committed weights missing")
+    assert GENERATOR.stat().st_size < 600_000
+    generator = keras.models.load_model(GENERATOR, compile=False)
+    classifier = keras.models.load_model(CLASSIFIER, compile=False)
+    z = np.random.default_rng(0).normal(size=(500, gan.LATENT_DIM)).astype(np.float32)
+    samples = gan.to_uint8(generator.predict(z, verbose=0))
+    report = gan.class_report(classifier.predict(samples[..., None].astype(np.float32) / 255, verbose=0))
+    # notebook 05's CNN reads most samples as one garment, and sees nearly every class
+    assert report["confidence"] > 0.7 and report["classes"] >= 9 and report["diversity"] > 0.9, report
+    assert report["score"] > 4.0, report  # the untrained generator scores 1.0, 500 real images 6.7
