@@ -405,7 +405,11 @@ class MaskRCNN:
         for kind, file in (("frozen graph", graph), ("text graph", config)):
             if not Path(file).is_file():
                 raise FileNotFoundError(f"no Mask R-CNN {kind} at {file}")
-        self.net = cv2.dnn.readNetFromTensorflow(str(graph), str(config))
+        try:
+            self.net = cv2.dnn.readNetFromTensorflow(str(graph), str(config))
+        except cv2.error as exc:
+            raise ValueError(f"OpenCV cannot read {Path(graph).name} + {Path(config).name} as a TensorFlow graph: "
+                             f"{str(exc).strip().splitlines()[-1]}") from None
         self.names = coco90_names(coco80)
 
     def detect(self, image: np.ndarray, confidence: float = 0.5, mask_threshold: float = 0.3) -> list[Instance]:

@@ -130,3 +130,26 @@ def test_bad_labels_and_missing_files(tmp_path):
         seg.mask_iou(np.zeros(3, bool), np.zeros(4, bool))
     with pytest.raises(FileNotFoundError, match="Mask R-CNN frozen graph"):
         seg.MaskRCNN(tmp_path / "graph.pb", tmp_path / "graph.pbtxt", ["x"] * 80)
+
+
+def test_mask_rcnn_archive_is_extracted_once(tmp_path, monkeypatch, real_asset):
+    """The full-course download path without the 170 MB model: a stand-in archive and graph."""
+    import io
+    import tarfile
+
+    folder = tmp_path / "mask_rcnn"
+    folder.mkdir()
+    archive = folder / "mask_rcnn_inception_v2_coco_2018_01_28.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        data = b"not a graph"
+        info = tarfile.TarInfo("mask_rcnn_inception_v2_coco_2018_01_28/frozen_inference_graph.pb")
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+    (folder / "mask_rcnn_inception_v2_coco_2018_01_28.pbtxt").write_text("node {}\n")
+    (tmp_path / "yolo_fastest").mkdir()
+    (tmp_path / "yolo_fastest" / "coco.names").write_bytes(real_asset(seg.COCO_NAMES_ASSET).read_bytes())
+    monkeypatch.setenv("CVCOURSE_ASSETS", str(tmp_path))
+    with pytest.raises(ValueError, match="cannot read frozen_inference_graph.pb"):
+        seg.load_mask_rcnn(download=False)
+    extracted = folder / "mask_rcnn_inception_v2_coco_2018_01_28" / "frozen_inference_graph.pb"
+    assert extracted.read_bytes() == b"not a graph"
