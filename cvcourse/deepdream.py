@@ -143,8 +143,11 @@ def run_dream(model, x, steps: int = 20, step_size: float = 0.02, max_shift: int
     if steps < 0:
         raise ValueError(f"steps must be ≥ 0, got {steps}")
     rng = np.random.default_rng(seed)
-    x = np.asarray(x, np.float32)
-    x = x[None] if x.ndim == 3 else x
+    x = np.asarray(check_image(x if np.ndim(x) != 4 else np.asarray(x)[0]), np.float32)
+    if x.ndim != 3 or x.shape[2] != 3 or x.min() < -1.001 or x.max() > 1.001:  # resizing may overshoot a hair
+        raise ValueError(f"expected one RGB image h × w × 3 in [-1, 1] (dd.to_input(bgr_image) makes one), "
+                         f"got shape {x.shape} with values {x.min():g} … {x.max():g}")
+    x = x[None]
     losses, snapshots = [], []
     for i in range(steps):
         if keep_every and i % keep_every == 0:

@@ -53,6 +53,15 @@ def to_image(x, bgr: bool = True) -> np.ndarray:
     return deepdream.to_image(np.asarray(x, np.float32) * 2.0 - 1.0, bgr=bgr)
 
 
+def check_unit_image(x, name: str = "image") -> np.ndarray:
+    """``x`` as float32 if it is one RGB image ``(h, w, 3)`` with values in [0, 1], else a clear error."""
+    x = check_image(x, name)
+    if x.ndim != 3 or x.shape[2] != 3 or x.dtype == np.uint8 or x.min() < -0.001 or x.max() > 1.001:
+        raise ValueError(f"{name} must be one RGB image h × w × 3 of floats in [0, 1] (st.to_tensor(bgr_image) "
+                         f"makes one), got {x.dtype} {x.shape} with values {x.min():g} … {x.max():g}")
+    return np.asarray(x, np.float32)
+
+
 def gram_matrix(features):
     """The Gram matrix of feature maps ``(h, w, c)`` or ``(1, h, w, c)``: ``Fᵀ F / (h·w)``, ``(c, c)``.
 
@@ -177,7 +186,7 @@ def stylize(network: StyleNetwork, content: np.ndarray, style: np.ndarray, steps
 
     if steps < 1:
         raise ValueError(f"steps must be ≥ 1, got {steps}")
-    content = np.asarray(content, np.float32)
+    content, style = check_unit_image(content, "content"), check_unit_image(style, "style")
     grams, content_targets = style_targets(network, content, style)
     image = tf.Variable(content[None])
     import keras

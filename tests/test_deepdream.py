@@ -98,6 +98,8 @@ def test_bad_layers_are_refused(base):
         dd.dream_model(base, ["mixed3"])
     with pytest.raises(ValueError, match="non-empty list"):
         dd.dream_model(base, "Conv2d_9_pointwise")
+    with pytest.raises(ValueError, match=r"in \[-1, 1\]"):
+        dd.run_dream(dd.dream_model(base, ["Conv2d_1_pointwise"]), np.full((32, 32, 3), 200, np.uint8), steps=1)
     with pytest.raises(ValueError, match="steps"):
         dd.run_dream(dd.dream_model(base, ["Conv2d_1_pointwise"]), np.zeros((32, 32, 3), np.float32), steps=-1)
 

@@ -84,6 +84,10 @@ def test_gatys_losses_decrease_on_real_images(network, images):
     assert float(after["total"]) < float(before["total"]) * 0.75
     with pytest.raises(ValueError, match="steps"):
         st.stylize(network, content, style, steps=0)
+    with pytest.raises(ValueError, match=r"floats in \[0, 1\]"):
+        st.stylize(network, photo, style, steps=1)           # a BGR uint8 photo, not st.to_tensor's output
+    with pytest.raises(TypeError, match="None"):
+        st.stylize(network, content, None, steps=1)
 
 
 def test_magenta_output_shape_range_and_style(images):
