@@ -181,10 +181,22 @@ def command(browser, menu: str, label: str) -> None:
     item[0].click()
 
 
-def open_notebook(browser, lab, name: str) -> None:
-    """Open ``name`` in JupyterLab and wait for its kernel to be idle."""
+def shut_down_kernels(lab) -> None:
+    """Stop every kernel of the server (the previous notebook's), through its REST API."""
     base, token, _ = lab
-    browser.get(f"{base}/lab/tree/{name}?token={token}")
+    headers = {"Authorization": f"token {token}"}
+    with urllib.request.urlopen(urllib.request.Request(f"{base}/api/kernels", headers=headers), timeout=30) as r:
+        kernels = json.load(r)
+    for kernel in kernels:
+        request = urllib.request.Request(f"{base}/api/kernels/{kernel['id']}", headers=headers, method="DELETE")
+        urllib.request.urlopen(request, timeout=30).close()
+
+
+def open_notebook(browser, lab, name: str) -> None:
+    """Open ``name`` alone (``?reset``: no tabs of earlier tests) and wait for its kernel to be idle."""
+    base, token, _ = lab
+    shut_down_kernels(lab)
+    browser.get(f"{base}/lab/tree/{name}?reset&token={token}")
     wait_for(lambda: browser.execute_script(JS_STATE)["status"] == "idle", 120, f"{name}'s kernel to start")
 
 
@@ -275,6 +287,7 @@ def test_lecture_slideshow_runs_a_cell_while_presenting(lab, browser, evidence):
     from selenium.webdriver.common.keys import Keys
 
     base, token, _ = lab
+    shut_down_kernels(lab)
     browser.get(f"{base}/rise/{NOTEBOOKS[0].name}?token={token}")
     wait_for(lambda: browser.execute_script("return document.querySelectorAll('.reveal .slides > section').length") > 3,
              120, "the slideshow's slides")
