@@ -97,14 +97,12 @@ def build_mobilenet_v1(
 def read_tflite_tensors(model_file: str | Path) -> dict[str, np.ndarray]:
     """Every constant tensor of a TF Lite file, ``{tensor name: array}`` (weights and biases)."""
     from cvcourse import tflite
-    from cvcourse.tensorflow_setup import stderr_silenced
 
     model_file = Path(model_file)
     if not model_file.is_file():
         raise FileNotFoundError(f"no TF Lite model at {model_file}")
     try:
-        with stderr_silenced():  # no "Created TensorFlow Lite XNNPACK delegate" line in the notebooks
-            interpreter = tflite.load_interpreter(model_file)
+        interpreter = tflite.load_interpreter(model_file)
     except (ValueError, RuntimeError) as exc:
         raise ValueError(f"{model_file} is not a TF Lite model the interpreter can read ({exc})") from None
     tensors = {}

@@ -204,8 +204,7 @@ class MoveNetPose:
         self.model_file = Path(model_file) if model_file else assets.path(MOVENET_MODEL)
         self.threshold = threshold
         self.num_threads = num_threads
-        with stderr_silenced():  # TF Lite's C++ "INFO: Created ... XNNPACK delegate" line
-            self.interpreter = load_interpreter(self.model_file, num_threads=num_threads)
+        self.interpreter = load_interpreter(self.model_file, num_threads=num_threads)
         detail = self.interpreter.get_input_details()[0]
         self.input_size = int(detail["shape"][1])
         self.input_dtype = np.dtype(detail["dtype"])

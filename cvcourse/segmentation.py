@@ -24,6 +24,7 @@ from typing import Sequence
 import cv2
 import numpy as np
 
+from cvcourse import tflite
 from cvcourse.images import check_image
 
 DEEPLAB_ASSET = "segmentation/deeplabv3_257_mv_gpu.tflite"
@@ -61,15 +62,6 @@ def model_input(image: np.ndarray, size: int, low: float, high: float) -> np.nda
     rgb = cv2.cvtColor(_bgr(image), cv2.COLOR_BGR2RGB)
     rgb = cv2.resize(rgb, (size, size), interpolation=cv2.INTER_AREA if min(rgb.shape[:2]) > size else cv2.INTER_LINEAR)
     return (rgb.astype(np.float32) * ((high - low) / 255.0) + low)[None]
-
-
-def quiet_interpreter(model_file: str | Path, num_threads: int | None = None):
-    """:func:`cvcourse.tflite.load_interpreter` without TF Lite's C++ "Created … XNNPACK delegate" line."""
-    from cvcourse import tflite
-    from cvcourse.tensorflow_setup import stderr_silenced
-
-    with stderr_silenced():
-        return tflite.load_interpreter(model_file, num_threads=num_threads)
 
 
 def read_voc_labels(labels_file: str | Path | None = None) -> list[str]:
@@ -172,7 +164,7 @@ class DeepLab:
         from cvcourse import assets
 
         model_file = Path(model_file) if model_file is not None else assets.path(DEEPLAB_ASSET)
-        self.interpreter = quiet_interpreter(model_file, num_threads=num_threads)
+        self.interpreter = tflite.load_interpreter(model_file, num_threads=num_threads)
         self.names = read_voc_labels(labels_file)
         shape = tuple(self.interpreter.get_output_details()[0]["shape"])
         if shape[-1] != len(self.names):
@@ -184,8 +176,6 @@ class DeepLab:
 
     def scores(self, image: np.ndarray) -> np.ndarray:
         """The raw class scores ``(257, 257, 21)`` of one BGR image."""
-        from cvcourse import tflite
-
         return tflite.run(self.interpreter, self.preprocess(image))[0][0]
 
     def segment(self, image: np.ndarray) -> np.ndarray:
@@ -204,12 +194,10 @@ class SelfieSegmenter:
         from cvcourse import assets
 
         model_file = Path(model_file) if model_file is not None else assets.path(SELFIE_ASSET)
-        self.interpreter = quiet_interpreter(model_file, num_threads=num_threads)
+        self.interpreter = tflite.load_interpreter(model_file, num_threads=num_threads)
 
     def probability(self, image: np.ndarray) -> np.ndarray:
         """``(H, W)`` float32 in [0, 1] at the image's size (input: RGB 256×256 scaled to [0, 1])."""
-        from cvcourse import tflite
-
         image = _bgr(image)
         prob = tflite.run(self.interpreter, model_input(image, self.size, 0.0, 1.0))[0][0, :, :, 0]
         return np.clip(cv2.resize(prob, (image.shape[1], image.shape[0]), interpolation=cv2.INTER_LINEAR), 0, 1)

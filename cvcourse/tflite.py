@@ -19,12 +19,19 @@ def interpreter_class():
 
 
 def load_interpreter(model_file: str | Path, num_threads: int | None = None):
-    """A ready (tensors allocated) TF Lite interpreter for ``model_file``."""
+    """A ready (tensors allocated) TF Lite interpreter for ``model_file``.
+
+    TF Lite's C++ start-up line ("INFO: Created TensorFlow Lite XNNPACK delegate for CPU.") is
+    kept out of the notebooks; Python exceptions pass as usual.
+    """
+    from cvcourse.tensorflow_setup import stderr_silenced
+
     model_file = Path(model_file)
     if not model_file.is_file():
         raise FileNotFoundError(f"no TF Lite model at {model_file}")
-    interpreter = interpreter_class()(model_path=str(model_file), num_threads=num_threads)
-    interpreter.allocate_tensors()
+    with stderr_silenced():
+        interpreter = interpreter_class()(model_path=str(model_file), num_threads=num_threads)
+        interpreter.allocate_tensors()
     return interpreter
 
 
