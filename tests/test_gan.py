@@ -2,16 +2,12 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from cvcourse import gan
 
-REPO = Path(__file__).resolve().parents[1]
-GENERATOR = REPO / "weights" / gan.GENERATOR_FILE
-CLASSIFIER = REPO / "weights" / "fashion_cnn.keras"
 
 
 @pytest.fixture(scope="module")
@@ -120,13 +116,12 @@ def test_grid_interpolate_report_batches():
         gan.grid(images[:5], 2, 3)
 
 
-def test_committed_generator_makes_garments(tf_keras):
-    _, keras = tf_keras
-    if not GENERATOR.is_file() or not CLASSIFIER.is_file():
-        pytest.skip("committed weights missing")
-    assert GENERATOR.stat().st_size < 600_000
-    generator = keras.models.load_model(GENERATOR, compile=False)
-    classifier = keras.models.load_model(CLASSIFIER, compile=False)
+def test_shipped_generator_makes_garments(tf_keras):
+    from cvcourse import assets, course_models
+
+    assert assets.path(gan.GENERATOR_WEIGHTS).stat().st_size < 600_000
+    generator = gan.load_course_generator()
+    classifier = course_models.load_shipped(course_models.FASHION_CNN_WEIGHTS, course_models.build_fashion_cnn)
     z = np.random.default_rng(0).normal(size=(500, gan.LATENT_DIM)).astype(np.float32)
     samples = gan.to_uint8(generator.predict(z, verbose=0))
     report = gan.class_report(classifier.predict(samples[..., None].astype(np.float32) / 255, verbose=0))

@@ -36,24 +36,12 @@ def test_reference_track_loads_and_is_plausible():
     assert min(iou(a, b) for a, b in zip(boxes, boxes[1:])) > 0.75
 
 
-def test_reference_hash_matches_the_committed_file():
-    from cvcourse.assets import sha256sum
+def test_reference_ships_with_the_package_and_is_hash_checked():
+    from cvcourse import assets
 
-    assert sha256sum(tracking.REFERENCE_FILE) == tracking.REFERENCE_SHA256, "update REFERENCE_SHA256 with the CSV"
-
-
-def test_reference_outside_a_checkout_is_downloaded_or_explained(tmp_path, monkeypatch):
-    monkeypatch.setattr(tracking, "REFERENCE_FILE", tmp_path / "absent.csv")
-    with pytest.raises(FileNotFoundError, match="downloads are switched off"):
-        tracking.reference_file(download=False)
-    import pooch
-
-    def fake_retrieve(url, known_hash, fname, path, progressbar):
-        assert url == tracking.REFERENCE_URL and known_hash == f"sha256:{tracking.REFERENCE_SHA256}"
-        raise ConnectionError("no network")
-    monkeypatch.setattr(pooch, "retrieve", fake_retrieve)
-    with pytest.raises(FileNotFoundError, match="the download failed .ConnectionError: no network"):
-        tracking.reference_file(download=True)
+    file = tracking.reference_file(download=False)
+    assert file.parent.name == assets.COURSE_DATA_FOLDER and file.parent.parent.name == "cvcourse"
+    assert assets.sha256sum(file) == assets.get(tracking.REFERENCE_ASSET).sha256, "update the registry row with the CSV"
 
 
 def test_bad_reference_files_are_refused(tmp_path):
