@@ -112,7 +112,7 @@ def colab_kernel(work: Path, py: Path, env: dict[str, str]) -> str:
     spec.mkdir(parents=True, exist_ok=True)
     kernel_env = {"PYTHONPATH": str(stub), "IPYTHONDIR": str(work / "ipython"), **env}
     (spec / "kernel.json").write_text(json.dumps({
-        "argv": [str(py), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "argv": [str(py), "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
         "display_name": "Colab (simulated)", "language": "python", "env": kernel_env}))
     os.environ["JUPYTER_PATH"] = str(work / "jupyter")
     return "colab"
@@ -201,6 +201,16 @@ def tree_megabytes() -> float:
     return sum(int(line.split()[3]) for line in sizes if line.strip() and line.split()[3].isdigit()) / 1e6
 
 
+def check_shipped_models(py: Path) -> str:
+    """Load each model the course ships with the Colab Keras (this checkout's cvcourse on the path)."""
+    code = ("import keras\nfrom cvcourse import course_models as m, gan\n"
+            "cnn = m.load_shipped(m.FASHION_CNN_WEIGHTS, m.build_fashion_cnn)\ng = gan.load_course_generator()\n"
+            "print(f'shipped models load on Keras {keras.__version__}: {cnn.name} {cnn.count_params():,} parameters, '"
+            "f'{g.name} {g.count_params():,} parameters')")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"}
+    return run([str(py), "-c", code], env=env).stdout.strip()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--python", default="python3.12", help="a CPython 3.12 to build the Colab environment with")
@@ -222,7 +232,11 @@ def main(argv: list[str] | None = None) -> int:
     wheels = wheel_megabytes(py, sorted({p for nb in notebooks for p in setup_packages(nb)}), work)
     versions = run([str(py), "-c", "import keras, tensorflow, numpy, cv2; print(f'Keras {keras.__version__}, "
                     "TensorFlow {tensorflow.__version__}, numpy {numpy.__version__}, OpenCV {cv2.__version__}')"]).stdout
-    print(f"Colab job on {versions.strip()}; cvcourse from {repository.pip_requirement()}", flush=True)
+    print(f"Colab job on {versions.strip()}; cvcourse from {repository.pip_requirement()} "
+          f"({tree_megabytes():.1f} MB of files at that revision); wheels: "
+          + ", ".join(f"{p} {mb:.1f} MB" for p, mb in wheels.items()), flush=True)
+
+    print(check_shipped_models(py), flush=True)
 
     rows, failures = [], []
     for notebook in notebooks:
