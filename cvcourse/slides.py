@@ -3,7 +3,8 @@
 Each cell carries ``metadata.slideshow.slide_type`` (the keys RISE and ``nbconvert --to slides``
 read): the title and every ``##`` section open a **slide**, ``###`` headings and cells that would
 overflow the screen open a **subslide**, set-up cells (the Colab cell, the parameters, the
-imports before the first section) are **skip**, everything else continues its slide (``-``).
+imports before the first section) and guards (a code cell with no output that only asserts) are
+**skip**: run, not presented; everything else continues its slide (``-``).
 
 The "one screen" rule, checked by :func:`problems`: a (sub)slide holds at most
 :data:`SCREEN_UNITS` units, where a cell counts its source lines (wrapped at
@@ -23,6 +24,7 @@ from ``cvcourse/lecture/`` (no CDN: it opens from disk on a projector without ne
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import re
 import shutil
@@ -62,6 +64,22 @@ def _is_setup(cell: dict) -> bool:
                  or all(re.match(r"\s*(#.*)?$|\s*(import|from) \S", line) for line in source.splitlines())))
 
 
+def is_guard(cell: dict) -> bool:
+    """A code cell with no output whose statements are all ``assert`` (comments allowed).
+
+    It checks the notebook's results (so a regression fails) but shows a learner nothing: in
+    lecture mode it is skipped. Say in the markdown nearby what it checks where that matters.
+    """
+    if cell["cell_type"] != "code" or cell.get("outputs"):
+        return False
+    source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+    try:
+        body = ast.parse("\n".join("" if re.match(r"\s*[%!]", line) else line for line in source.splitlines())).body
+    except SyntaxError:
+        return False
+    return bool(body) and all(isinstance(node, ast.Assert) for node in body)
+
+
 def assign(nb: dict) -> dict:
     """Give every cell of ``nb`` (a notebook as JSON) its slide type, in place; returns ``nb``."""
     used = 0
@@ -73,7 +91,7 @@ def assign(nb: dict) -> dict:
             kind = "slide"
         elif cell["cell_type"] == "markdown" and re.match(r"##(?!#)", source):
             kind, in_intro = "slide", False
-        elif in_intro and _is_setup(cell):
+        elif in_intro and _is_setup(cell) or is_guard(cell):
             kind = "skip"
         elif cell["cell_type"] == "markdown" and source.startswith("###"):
             kind = "subslide"
@@ -109,6 +127,8 @@ def problems(nb: dict) -> list[str]:
         kind = cell.get("metadata", {}).get("slideshow", {}).get("slide_type")
         if kind not in SLIDE_TYPES:
             found.append(f"cell {i}: slide type {kind!r} (expected one of {sorted(SLIDE_TYPES)})")
+        elif is_guard(cell) and kind != "skip":
+            found.append(f"cell {i}: only asserts, shown as {kind!r} (expected 'skip': run, not presented)")
     if nb["cells"] and nb["cells"][0].get("metadata", {}).get("slideshow", {}).get("slide_type") != "slide":
         found.append("cell 0 (the title) does not open a slide")
     for group in screens(nb):

@@ -40,6 +40,27 @@ def test_tagging_is_stable_and_follows_the_rules():
     assert any("units on one screen" in p for p in found) and any("'slidez'" in p for p in found)
 
 
+def test_a_cell_that_only_asserts_is_run_but_not_presented():
+    guard = "# the accuracy the text quotes\nassert accuracy > 0.9, (\n    accuracy)\nassert n == 3"
+    printed = nbformat.v4.new_code_cell("assert n == 3", outputs=[
+        nbformat.v4.new_output("stream", name="stdout", text="checked\n")])
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# 99 · Title"),
+                nbformat.v4.new_markdown_cell("## 1 · A section"),
+                nbformat.v4.new_code_cell("accuracy, n = 0.95, 3"),
+                nbformat.v4.new_code_cell(guard),  # a guard: skipped
+                nbformat.v4.new_code_cell(guard + "\nprint(n)"),  # does more than assert
+                printed,  # asserts, but a learner sees what it printed
+                nbformat.v4.new_code_cell("%time assert n == 3"),  # a magic line is not an assert
+                nbformat.v4.new_code_cell("")]
+    kinds = [c.metadata.slideshow.slide_type for c in slides.assign(nb).cells]
+    assert kinds == ["slide", "slide", "-", "skip", "-", "-", "-", "-"]
+    assert [slides.is_guard(c) for c in nb.cells] == [False, False, False, True, False, False, False, False]
+    assert slides.problems(nb) == []
+    nb.cells[3].metadata.slideshow.slide_type = "-"  # the guard shown as a slide
+    assert slides.problems(nb) == ["cell 3: only asserts, shown as '-' (expected 'skip': run, not presented)"]
+
+
 @pytest.mark.parametrize("notebook", NOTEBOOKS[:1] + NOTEBOOKS[-1:], ids=lambda p: p.stem)
 def test_deck_loads_nothing_from_the_network(notebook, tmp_path):
     html_file = slides.deck(notebook, tmp_path)
