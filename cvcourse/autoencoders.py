@@ -14,17 +14,27 @@ import cv2
 import numpy as np
 
 from cvcourse import assets
+from cvcourse.images import check_image
+from cvcourse.validation import check_file
 
 MNIST_CLASSES = tuple(str(d) for d in range(10))
 
 
 def _as_batch(images: np.ndarray, name: str) -> np.ndarray:
-    """``images`` as a float array of shape ``(n, H, W)`` or ``(n, H, W, C)``."""
+    """``images`` as a numeric array of shape ``(n, H, W)`` or ``(n, H, W, C)`` (a list is checked image by image)."""
+    if isinstance(images, (list, tuple)):
+        images = [check_image(im, f"{name}[{i}]") for i, im in enumerate(images)]
+        if len({im.shape for im in images}) > 1:
+            raise ValueError(f"{name} have different shapes: {sorted({im.shape for im in images})}")
+    elif not isinstance(images, np.ndarray):
+        raise TypeError(f"{name} must be a batch of images (a numpy array (n, H, W[, C])), not {type(images).__name__}")
     images = np.asarray(images)
     if images.ndim not in (3, 4) or images.size == 0:
         raise ValueError(f"{name} must be a non-empty batch (n, H, W) or (n, H, W, C), got shape {images.shape}")
-    if not np.issubdtype(images.dtype, np.number):
+    if images.dtype == bool or not np.issubdtype(images.dtype, np.number):
         raise ValueError(f"{name} must be numeric, got {images.dtype}")
+    if images.dtype.kind == "f" and not np.isfinite(images).all():
+        raise ValueError(f"{name} holds NaN or infinite values")
     return images
 
 
@@ -45,9 +55,9 @@ def mean_psnr(reference: np.ndarray, images: np.ndarray) -> float:
     PSNR = 10 · log10(1 / MSE) for pixel values in [0, 1]: +6 dB halves the error's size.
     Computed with ``skimage.metrics.peak_signal_noise_ratio(data_range=1)``.
     """
+    reference, images = _as_batch(reference, "reference"), _as_batch(images, "images")
     from skimage.metrics import peak_signal_noise_ratio
 
-    reference, images = _as_batch(reference, "reference"), _as_batch(images, "images")
     if reference.shape != images.shape:
         raise ValueError(f"reference {reference.shape} and images {images.shape} differ in shape")
     return float(np.mean([peak_signal_noise_ratio(r.astype(np.float64), i.astype(np.float64), data_range=1.0)
@@ -109,9 +119,11 @@ def show_rows(rows: Mapping[str, Sequence[np.ndarray]], size: float = 1.2, show:
 def to_28x28(images: np.ndarray | Sequence[np.ndarray]) -> np.ndarray:
     """Gray uint8 images of any size → ``(n, 28, 28, 1)`` float32 in [0, 1] (area interpolation),
     ready for a network trained on (Fashion-)MNIST."""
+    if not isinstance(images, (list, tuple, np.ndarray)):
+        raise TypeError(f"images must be a list of gray uint8 images, not {type(images).__name__}")
     out = []
     for i, image in enumerate(images):
-        image = np.asarray(image)
+        image = check_image(image, f"images[{i}]")
         if image.ndim != 2 or image.dtype != np.uint8:
             raise ValueError(f"images[{i}] must be a gray uint8 image, got {image.dtype} {image.shape}")
         out.append(cv2.resize(image, (28, 28), interpolation=cv2.INTER_AREA))
@@ -142,10 +154,14 @@ def load_mnist(n_train: int | None = None, n_test: int | None = None, file: str 
     downloaded on demand unless ``CVCOURSE_OFFLINE``); ``n_train``/``n_test`` keep the first N.
     Source: Yann LeCun and Corinna Cortes, CC BY-SA 3.0.
     """
-    file = assets.path("mnist/mnist.npz") if file is None else Path(file)
-    if not file.is_file():
-        raise FileNotFoundError(f"no MNIST file at {file}")
-    with np.load(file) as data:
+    file = assets.path("mnist/mnist.npz") if file is None else check_file(file, "file", "MNIST file")
+    try:
+        data = np.load(file)
+    except (ValueError, OSError, EOFError) as error:
+        raise ValueError(f"{file} is not a numpy .npz file ({error})") from None
+    if not hasattr(data, "files"):
+        raise ValueError(f"{file} holds one array, not Keras' mnist.npz (x_train, y_train, x_test, y_test)")
+    with data:
         missing = {"x_train", "y_train", "x_test", "y_test"} - set(data.files)
         if missing:
             raise ValueError(f"{file} is not Keras' mnist.npz: {sorted(missing)} missing")

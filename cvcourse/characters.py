@@ -28,6 +28,7 @@ import cv2
 import numpy as np
 
 from cvcourse.images import check_image
+from cvcourse.validation import check_file, check_output_file
 
 #: Class names by label: 0 = kid, 1 = dad (the slides' CSV: 0 has the last three features).
 CLASSES = ("kid", "dad")
@@ -125,9 +126,17 @@ class _Pen:
         return x1, y1
 
 
+def _check_canvas(canvas: object) -> np.ndarray:
+    """``canvas`` if it is a BGR uint8 image ``(H, W, 3)`` to draw on in place, else a clear error."""
+    canvas = check_image(canvas, "canvas")
+    if canvas.ndim != 3 or canvas.shape[2] != 3 or canvas.dtype != np.uint8:
+        raise ValueError(f"canvas must be a BGR uint8 image (H x W x 3) to draw on, got {canvas.dtype} {canvas.shape}")
+    return canvas
+
+
 def draw_kid(canvas: np.ndarray, rng: np.random.Generator) -> None:
     """The kid: dark bob of hair, orange T-shirt, blue shorts, blue sneakers (random arms and legs)."""
-    p = _Pen(canvas, rng)
+    p = _Pen(_check_canvas(canvas), rng)
     spread = rng.uniform(0, 8)
     for side in (-1, 1):  # legs and sneakers
         fx, fy = p.limb(side * 7, 32, spread, 26, "skin", 5)
@@ -148,7 +157,7 @@ def draw_kid(canvas: np.ndarray, rng: np.random.Generator) -> None:
 
 def draw_dad(canvas: np.ndarray, rng: np.random.Generator) -> None:
     """The dad: brown beard round the mouth, green shirt, light-blue trousers, gray shoes."""
-    p = _Pen(canvas, rng)
+    p = _Pen(_check_canvas(canvas), rng)
     spread = rng.uniform(0, 6)
     for side in (-1, 1):  # legs in trousers, and shoes
         fx, fy = p.limb(side * 7, 40, spread, 34, "blue pants", 7)
@@ -268,6 +277,12 @@ def colour_features(image: np.ndarray) -> np.ndarray:
 
 def extract_features(images: np.ndarray) -> np.ndarray:
     """:func:`colour_features` of every image of ``images`` ``(n, H, W, 3)``: ``(n, 6)``."""
+    if isinstance(images, (list, tuple)):
+        images = [check_image(im, f"images[{i}]") for i, im in enumerate(images)]
+        if len({im.shape for im in images}) > 1:
+            raise ValueError("images have different shapes: give a stack (n, H, W, 3) of same-sized images")
+    elif not isinstance(images, np.ndarray):
+        raise TypeError(f"images must be a stack (n, H, W, 3) of BGR uint8 images, not {type(images).__name__}")
     images = np.asarray(images)
     if images.ndim != 4:
         raise ValueError(f"images must be a stack (n, H, W, 3), got shape {images.shape}")
@@ -285,7 +300,7 @@ def write_features_csv(path: str | Path, features: np.ndarray, labels: np.ndarra
         raise ValueError(f"features must be (n, {len(FEATURES)}), got shape {features.shape}")
     if labels.shape != (features.shape[0],):
         raise ValueError(f"labels must be (n,) = ({features.shape[0]},), got shape {labels.shape}")
-    path = Path(path)
+    path = check_output_file(path, "path")
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="") as f:
         writer = csv.writer(f, lineterminator="\n")
@@ -296,7 +311,11 @@ def write_features_csv(path: str | Path, features: np.ndarray, labels: np.ndarra
 
 def read_features_csv(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
     """``(features (n, 6), labels (n,))`` from a CSV written by :func:`write_features_csv`."""
-    data = np.loadtxt(path, delimiter=",", ndmin=2)
+    path = check_file(path, "path", "features CSV file")
+    try:
+        data = np.loadtxt(path, delimiter=",", ndmin=2)
+    except ValueError as error:
+        raise ValueError(f"{path} is not a features CSV (6 numbers and the class a line): {error}") from None
     if data.shape[1] != len(FEATURES) + 1:
         raise ValueError(f"{path} has {data.shape[1]} columns, expected {len(FEATURES) + 1} (6 features and the class)")
     return data[:, :-1], data[:, -1].astype(int)

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Sequence
 import numpy as np
 
 from cvcourse.display import encode_image, finish_figure
+from cvcourse.validation import check_names
 
 if TYPE_CHECKING:  # pragma: no cover
     import keras
@@ -88,6 +89,8 @@ def check_matrix(array: object, name: str = "array") -> np.ndarray:
         raise ValueError(f"{name} must be 2-D (rows x columns), got shape {a.shape}")
     if a.size == 0:
         raise ValueError(f"{name} is empty (shape {a.shape})")
+    if a.dtype.kind == "f" and not np.isfinite(a).all():
+        raise ValueError(f"{name} holds NaN or infinite values")
     return a
 
 
@@ -293,6 +296,7 @@ def show_matrices(
     from matplotlib.patches import Rectangle
 
     mats = [check_matrix(m, f"matrices[{i}]") for i, m in enumerate(matrices)]
+    titles = None if titles is None else check_names(titles, "titles")
     if titles is not None and len(titles) != len(mats):
         raise ValueError(f"{len(titles)} titles for {len(mats)} matrices")
     widths = [m.shape[1] for m in mats]
@@ -340,6 +344,7 @@ def plot_dense_step(
     for k, w in enumerate(weights):
         if w.shape != (layers[k].size, layers[k + 1].size):
             raise ValueError(f"weights {k + 1} have shape {w.shape}, expected {(layers[k].size, layers[k + 1].size)}")
+    output_labels = None if output_labels is None else check_names(output_labels, "output_labels")
     if output_labels is not None and len(output_labels) != layers[2].size:
         raise ValueError(f"{len(output_labels)} output labels for {layers[2].size} outputs")
     n = max(v.size for v in layers)
@@ -458,6 +463,7 @@ def matrices_html(
     cell of the last.
     """
     mats = [check_matrix(m, f"matrices[{i}]") for i, m in enumerate(matrices)]
+    titles = None if titles is None else check_names(titles, "titles")
     if titles is not None and len(titles) != len(mats):
         raise ValueError(f"{len(titles)} titles for {len(mats)} matrices")
     td = "border:1px solid #999;width:1.8em;height:1.8em;text-align:center;padding:0"

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from cvcourse import assets
+from cvcourse.validation import check_file, check_names
 
 FASHION_MNIST_CLASSES = (
     "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
@@ -17,10 +18,13 @@ FASHION_MNIST_CLASSES = (
 
 def read_idx(file: str | Path) -> np.ndarray:
     """Read an IDX file (gzipped or not), the format of MNIST and Fashion-MNIST."""
-    file = Path(file)
+    file = check_file(file, "file", "IDX file")
     opener = gzip.open if file.suffix == ".gz" else open
-    with opener(file, "rb") as f:
-        data = f.read()
+    try:
+        with opener(file, "rb") as f:
+            data = f.read()
+    except (OSError, EOFError) as error:  # gzip.BadGzipFile, a gzip stream cut short
+        raise ValueError(f"{file} is not a readable gzipped IDX file ({error})") from None
     if len(data) < 4 or data[0] != 0 or data[1] != 0 or data[2] != 0x08:
         raise ValueError(f"{file} is not an unsigned-byte IDX file")
     ndim = data[3]
@@ -55,17 +59,29 @@ def load_dlib_boxes(xml_file: str | Path | None = None) -> dict[str, list[tuple[
     """Face boxes ``(x, y, w, h)`` per image file name from a dlib imglab XML file.
 
     The default is ``faces_group/training.xml``: 4 PASCAL VOC group photos annotated by dlib's
-    authors (BSL-1.0 boxes; the photos are Flickr images, respect Flickr's terms).
+    authors (BSL-1.0 boxes; the photos are Flickr images, respect Flickr's terms). A file that is
+    not such XML (cut short, another format) raises ``ValueError`` naming it.
     """
-    xml_file = Path(xml_file) if xml_file is not None else assets.path("faces_group/training.xml")
-    root = ET.parse(xml_file).getroot()
+    xml_file = (check_file(xml_file, "xml_file", "dlib imglab XML file") if xml_file is not None
+                else assets.path("faces_group/training.xml"))
+    try:
+        root = ET.parse(xml_file).getroot()
+    except ET.ParseError as error:
+        raise ValueError(f"{xml_file} is not valid XML ({error}): is the file cut short?") from None
+    if root.tag != "dataset" or root.find("images") is None:
+        raise ValueError(f"{xml_file} is not a dlib imglab file: expected <dataset><images><image file=...>, "
+                         f"found <{root.tag}>")
     boxes: dict[str, list[tuple[int, int, int, int]]] = {}
     for image in root.iter("image"):
-        boxes[Path(image.get("file")).name] = [
-            (int(b.get("left")), int(b.get("top")), int(b.get("width")), int(b.get("height")))
-            for b in image.iter("box")
-            if b.get("ignore") != "1"
-        ]
+        try:
+            boxes[Path(image.get("file")).name] = [
+                (int(b.get("left")), int(b.get("top")), int(b.get("width")), int(b.get("height")))
+                for b in image.iter("box")
+                if b.get("ignore") != "1"
+            ]
+        except (TypeError, ValueError):
+            raise ValueError(f"{xml_file}: an <image> without a file name, or a <box> without integer "
+                             f"left, top, width and height: {ET.tostring(image, encoding='unicode')[:200]}") from None
     return boxes
 
 
@@ -79,15 +95,17 @@ def load_yalefaces(conditions: tuple[str, ...] | list[str] | None = None) -> tup
 
     Returns ``(images, subjects, conditions)``: an ``(n, 243, 320)`` array, the person of each image
     (1–15) and its condition (``"happy"``, ``"leftlight"``, … see :data:`YALE_CONDITIONS`), in
-    file order. ``conditions`` keeps only those, e.g. :data:`YALE_EXPRESSIONS` (the five facial
-    expressions). Split by ``subjects`` so no person is in both training and test sets.
+    file order. ``conditions``, a list of names (``["happy"]`` for one), keeps only those, e.g.
+    :data:`YALE_EXPRESSIONS` (the five facial expressions). Split by ``subjects`` so no person is in both training and test sets.
 
     Source: Yale Face Database (Belhumeur, Hespanha, Kriegman 1997), free for research use with
     citation; not an open licence.
     """
     from cvcourse.images import read_image
 
-    wanted = YALE_CONDITIONS if conditions is None else tuple(conditions)
+    wanted = YALE_CONDITIONS if conditions is None else check_names(conditions, "conditions")
+    if not wanted:
+        raise ValueError(f"conditions is empty: give at least one of {YALE_CONDITIONS}, or None for all")
     unknown = sorted(set(wanted) - set(YALE_CONDITIONS))
     if unknown:
         raise ValueError(f"unknown Yale condition(s) {unknown}; choose from {YALE_CONDITIONS}")
@@ -108,8 +126,10 @@ def load_yalefaces_zip(file: str | Path | None = None) -> tuple[np.ndarray, np.n
     import io
     import zipfile
 
-    file = Path(file) if file is not None else assets.path("yalefaces_full/yalefaces.zip")
+    file = check_file(file, "file", "zip file") if file is not None else assets.path("yalefaces_full/yalefaces.zip")
     images, subjects, conditions = [], [], []
+    if not zipfile.is_zipfile(file):
+        raise ValueError(f"{file} is not a zip file (the UCSD yalefaces.zip)")
     with zipfile.ZipFile(file) as archive:
         for member in sorted(archive.namelist()):
             name = member.rsplit("/", 1)[-1]

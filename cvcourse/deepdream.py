@@ -22,6 +22,9 @@ import cv2
 import numpy as np
 
 from cvcourse.images import check_image, to_rgb
+from cvcourse.validation import check_model, check_names, check_uint8
+
+KERAS_MODEL = ("layers", "get_layer")  # what check_model looks for in a Keras model
 
 # Default mode: the course's MobileNet v1 (α = 0.25) rebuilt from its TF Lite file; full course:
 # InceptionV3 with ImageNet weights (registry asset, downloaded on demand), as in the course.
@@ -37,7 +40,7 @@ def to_input(image: np.ndarray, max_side: int | None = None, bgr: bool = True) -
 
     ``max_side`` shrinks it (area averaging) so that its longer side is at most that many pixels.
     """
-    image = check_image(image)
+    image = check_uint8(check_image(image), "image", "this conversion (0-255 to the networks' [-1, 1])")
     if image.ndim == 2 or image.shape[2] == 1:
         image = cv2.cvtColor(image.reshape(image.shape[:2]), cv2.COLOR_GRAY2BGR)
     rgb = to_rgb(image[:, :, :3], bgr=bgr).astype(np.float32)
@@ -63,10 +66,12 @@ def to_image(x, bgr: bool = True) -> np.ndarray:
 
 def dream_model(base, layers: Sequence[str]):
     """A model from ``base``'s input to the outputs of ``layers`` (a list, even for one layer)."""
+    check_model(base, "base", KERAS_MODEL, "a Keras model (load_dream_base() gives one)")
+    if isinstance(layers, str) or isinstance(layers, (list, tuple)) and not layers:
+        raise ValueError("layers must be a non-empty list of layer names")
+    layers = check_names(layers, "layers")
     import keras
 
-    if isinstance(layers, str) or len(layers) == 0:
-        raise ValueError("layers must be a non-empty list of layer names")
     names = [l.name for l in base.layers]
     missing = [l for l in layers if l not in names]
     if missing:
@@ -100,6 +105,7 @@ def load_dream_base(full_course: bool = False):
 
 def layer_outputs(model, x) -> list:
     """``model(x)`` as a list, one tensor per output (Keras returns a bare tensor for one output)."""
+    check_model(model, "model", ("__call__",), "a Keras model (dream_model(base, layers) makes one)")
     outputs = model(x)
     return list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
 
@@ -121,6 +127,7 @@ def dream_step(model, x, step_size: float, shift: tuple[int, int] = (0, 0), loss
     """
     import tensorflow as tf
 
+    check_model(model, "model", ("__call__",), "a Keras model (dream_model(base, layers) makes one)")
     loss_fn = loss_fn or dream_loss
     x = tf.roll(tf.convert_to_tensor(x, tf.float32), shift=list(shift), axis=[1, 2])
     with tf.GradientTape() as tape:
@@ -142,6 +149,7 @@ def run_dream(model, x, steps: int = 20, step_size: float = 0.02, max_shift: int
     """
     if steps < 0:
         raise ValueError(f"steps must be ≥ 0, got {steps}")
+    check_model(model, "model", ("__call__",), "a Keras model (dream_model(base, layers) makes one)")
     rng = np.random.default_rng(seed)
     x = np.asarray(check_image(x if np.ndim(x) != 4 else np.asarray(x)[0]), np.float32)
     if x.ndim != 3 or x.shape[2] != 3 or x.min() < -1.001 or x.max() > 1.001:  # resizing may overshoot a hair
@@ -179,6 +187,7 @@ def octave_dream(model, x, octaves: Sequence[int] = (-1, 0, 1), scale: float = 1
     """
     import tensorflow as tf
 
+    check_model(model, "model", ("__call__",), "a Keras model (dream_model(base, layers) makes one)")
     x = np.asarray(x, np.float32)
     if x.ndim != 3 or x.shape[2] != 3:
         raise ValueError(f"expected one H × W × 3 image in [-1, 1], got shape {x.shape}")

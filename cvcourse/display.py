@@ -8,6 +8,7 @@ import cv2
 import numpy as np
 
 from cvcourse.images import check_image, to_rgb
+from cvcourse.validation import check_names
 
 Box = Sequence[int]  # (x, y, w, h)
 GREEN = (0, 255, 0)
@@ -30,7 +31,8 @@ def image_grid(
 
     if isinstance(images, np.ndarray) and images.ndim in (2, 3) and not (images.ndim == 3 and images.shape[2] > 4):
         images = [images]
-    images = [to_rgb(check_image(im, f"images[{i}]"), bgr=bgr) for i, im in enumerate(images)]
+    images = [to_rgb(check_image(im, f"images[{i}]"), bgr=bgr) for i, im in enumerate(_image_list(images, "images"))]
+    titles = None if titles is None else check_names(titles, "titles")
     if titles is not None and len(titles) != len(images):
         raise ValueError(f"{len(titles)} titles for {len(images)} images")
     cols = max(1, min(cols, len(images)))
@@ -87,10 +89,9 @@ def draw_boxes(
     thickness: int = 2,
 ) -> np.ndarray:
     """A copy of ``image`` with ``(x, y, w, h)`` boxes and optional labels drawn on it."""
-    out = check_image(image).copy()
-    if out.ndim == 2:
-        out = cv2.cvtColor(out, cv2.COLOR_GRAY2BGR)
+    out = _drawable(image)
     boxes = [tuple(int(round(v)) for v in box) for box in boxes]
+    labels = None if labels is None else check_names(labels, "labels")
     if labels is not None and len(labels) != len(boxes):
         raise ValueError(f"{len(labels)} labels for {len(boxes)} boxes")
     scale = max(0.4, out.shape[1] / 1000)
@@ -112,9 +113,7 @@ def draw_landmarks(
     pairs: Iterable[tuple[int, int]] = (),
 ) -> np.ndarray:
     """A copy of ``image`` with ``(x, y)`` points (``None`` skipped) and lines between ``pairs``."""
-    out = check_image(image).copy()
-    if out.ndim == 2:
-        out = cv2.cvtColor(out, cv2.COLOR_GRAY2BGR)
+    out = _drawable(image)
     pts = [None if p is None else (int(round(p[0])), int(round(p[1]))) for p in points]
     for a, b in pairs:
         if pts[a] is not None and pts[b] is not None:
@@ -125,6 +124,25 @@ def draw_landmarks(
     return out
 
 
+def _image_list(images: object, name: str) -> list:
+    """``images`` as a list (of what should be images), or ``TypeError`` for ``None``, a string, a non-list."""
+    if isinstance(images, np.ndarray) and images.ndim >= 3 or isinstance(images, (list, tuple)):
+        images = list(images)
+        if not images:
+            raise ValueError(f"{name} is empty: no images to show")
+        return images
+    raise TypeError(f"{name} must be a list of images (numpy arrays), not "
+                    f"{'an array of shape ' + str(images.shape) if isinstance(images, np.ndarray) else type(images).__name__}")
+
+
+def _drawable(image: object) -> np.ndarray:
+    """A BGR copy of a checked image to draw on (gray and 1-channel become 3 channels)."""
+    out = check_image(image).copy()
+    if out.ndim == 3 and out.shape[2] == 1:
+        out = out[:, :, 0]
+    return cv2.cvtColor(out, cv2.COLOR_GRAY2BGR) if out.ndim == 2 else out
+
+
 def show_frame_strip(frames: Sequence[np.ndarray], n: int = 6, titles: Sequence[str] | None = None, bgr: bool = True,
                      numbers: Sequence[int] | None = None) -> None:
     """Show ``n`` evenly spaced frames of a video side by side (a static summary GitHub renders).
@@ -133,8 +151,10 @@ def show_frame_strip(frames: Sequence[np.ndarray], n: int = 6, titles: Sequence[
     the frames' numbers in the video (e.g. ``range(start, stop, step)`` of :func:`cvcourse.video.read_frames`),
     its real frame number; ``titles`` replaces both.
     """
+    frames = [check_image(frame, f"frames[{i}]") for i, frame in enumerate(_image_list(frames, "frames"))]
     if len(frames) == 0:
         raise ValueError("no frames to show")
+    titles = None if titles is None else check_names(titles, "titles")
     if numbers is not None and len(numbers) != len(frames):
         raise ValueError(f"{len(numbers)} frame numbers for {len(frames)} frames")
     idx = np.linspace(0, len(frames) - 1, min(n, len(frames))).round().astype(int)
@@ -157,6 +177,7 @@ def show_video(frames: Sequence[np.ndarray], fps: float = 15.0, width: int = 480
 
     from cvcourse.video import write_video
 
+    frames = [check_image(frame, f"frames[{i}]") for i, frame in enumerate(_image_list(frames, "frames"))]
     with tempfile.TemporaryDirectory() as tmp:
         file = write_video(Path(tmp) / "clip.mp4", frames, fps=fps, width=width, bgr=bgr)
         return Video(data=file.read_bytes(), embed=True, mimetype="video/mp4", html_attributes="controls loop muted")

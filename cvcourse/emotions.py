@@ -19,6 +19,7 @@ import numpy as np
 
 from cvcourse import assets
 from cvcourse.images import check_image
+from cvcourse.validation import check_box, check_file, check_model, check_names, check_uint8
 
 Box = tuple[int, int, int, int]
 FER2013_EMOTIONS = ("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral")
@@ -63,9 +64,7 @@ def load_emotion_model(file: str | Path | None = None):
     """
     import keras
 
-    file = assets.path(PRETRAINED_MODEL) if file is None else Path(file)
-    if not file.is_file():
-        raise FileNotFoundError(f"no emotion model file at {file}")
+    file = assets.path(PRETRAINED_MODEL) if file is None else check_file(file, "file", "emotion model file")
     try:
         model = keras.models.load_model(file, compile=False)
     except Exception as error:  # h5py/keras raise many types for a bad file
@@ -78,12 +77,31 @@ def load_emotion_model(file: str | Path | None = None):
 
 def scale_to_minus1_1(faces: np.ndarray) -> np.ndarray:
     """uint8 pixels 0…255 → float32 in [-1, 1]: ``(x / 255 − 0.5) · 2`` (the mini-Xception's input)."""
-    return (np.asarray(faces, dtype=np.float32) / 255.0 - 0.5) * 2.0
+    return (_pixels(faces) / 255.0 - 0.5) * 2.0
 
 
 def scale_to_0_1(faces: np.ndarray) -> np.ndarray:
     """uint8 pixels 0…255 → float32 in [0, 1] (the course CNN's input)."""
-    return np.asarray(faces, dtype=np.float32) / 255.0
+    return _pixels(faces) / 255.0
+
+
+def _pixels(faces: object) -> np.ndarray:
+    """``faces`` (a uint8 face, a stack of them or a list) as float32, after checking they are 0–255 pixels."""
+    if isinstance(faces, (list, tuple)):
+        faces = [check_uint8(check_image(face, f"faces[{i}]"), f"faces[{i}]", "the emotion networks' scaling")
+                 for i, face in enumerate(faces)]
+        if not faces:
+            raise ValueError("faces is empty: give at least one face crop")
+        faces = np.stack(faces) if len({f.shape for f in faces}) == 1 else None
+        if faces is None:
+            raise ValueError("faces have different sizes: crop them all to the model's size (crop_face)")
+    elif not isinstance(faces, np.ndarray):
+        raise TypeError(f"faces must be uint8 face crops (an array or a list of arrays), not {type(faces).__name__}")
+    elif faces.size == 0:
+        raise ValueError(f"faces is empty (shape {faces.shape})")
+    else:
+        check_uint8(faces, "faces", "the emotion networks' scaling")
+    return faces.astype(np.float32)
 
 
 def largest_box(boxes: Sequence[Box]) -> Box | None:
@@ -98,8 +116,9 @@ def crop_face(image: np.ndarray, box: Box, size: int, margin: float = 0.0) -> np
     The box is clipped to the image; a box outside the image raises ``ValueError``.
     """
     image = check_image(image)
-    gray = image if image.ndim == 2 else cv2.cvtColor(image[:, :, :3], cv2.COLOR_BGR2GRAY)
-    x, y, w, h = (int(v) for v in box)
+    gray = image if image.ndim == 2 else (image[:, :, 0] if image.shape[2] == 1
+                                          else cv2.cvtColor(image[:, :, :3], cv2.COLOR_BGR2GRAY))
+    x, y, w, h = check_box(box, gray, "face box")
     dx, dy = round(margin * w), round(margin * h)
     x1, y1 = max(x - dx, 0), max(y - dy, 0)
     x2, y2 = min(x + w + dx, gray.shape[1]), min(y + h + dy, gray.shape[0])
@@ -115,6 +134,8 @@ def classify_faces(model, image: np.ndarray, boxes: Sequence[Box], margin: float
     Each face is cropped to the model's input size (:func:`crop_face`), scaled by
     ``preprocess`` (the mini-Xception wants [-1, 1], the course CNN [0, 1]) and classified.
     """
+    check_model(model, "model", ("predict", "input_shape", "output_shape"), "a Keras model (load_emotion_model())")
+    image = check_uint8(check_image(image), "image", "the emotion networks")
     boxes = list(boxes)
     n_classes = model.output_shape[-1]
     if not boxes:
@@ -126,6 +147,7 @@ def classify_faces(model, image: np.ndarray, boxes: Sequence[Box], margin: float
 
 def emotion_labels(probabilities: np.ndarray, class_names: Sequence[str] = FER2013_EMOTIONS) -> list[str]:
     """``"happy 87%"`` for each row of probabilities."""
+    class_names = check_names(class_names, "class_names")
     return [f"{class_names[int(p.argmax())]} {p.max():.0%}" for p in np.atleast_2d(probabilities)]
 
 
@@ -134,6 +156,7 @@ def draw_emotions(image: np.ndarray, boxes: Sequence[Box], probabilities: np.nda
     """A copy of ``image`` with each face box labelled with its most likely emotion."""
     from cvcourse.display import draw_boxes
 
+    class_names = check_names(class_names, "class_names")
     return draw_boxes(image, boxes, emotion_labels(probabilities, class_names) if len(boxes) else None)
 
 
@@ -147,6 +170,8 @@ def plot_emotion_bars(probabilities: np.ndarray, titles: Sequence[str] | None = 
     from cvcourse.display import finish_figure
 
     probabilities = np.atleast_2d(probabilities)
+    class_names = check_names(class_names, "class_names")
+    titles = None if titles is None else check_names(titles, "titles")
     n = len(probabilities)
     if n == 0:
         raise ValueError("no faces to plot")
@@ -171,6 +196,10 @@ def emotions_in_frames(model, frames: Sequence[np.ndarray], detect: Callable[[np
                        ) -> tuple[np.ndarray, list[Box | None]]:
     """The emotion of the largest face per frame: probabilities ``(n_frames, n_classes)`` (NaN rows
     where ``detect`` finds no face) and the face box per frame (``None`` where none)."""
+    check_model(model, "model", ("predict", "input_shape", "output_shape"), "a Keras model (load_emotion_model())")
+    if not isinstance(frames, (list, tuple, np.ndarray)) or isinstance(frames, np.ndarray) and frames.ndim < 3:
+        raise TypeError(f"frames must be a list of images (read_frames gives one), not {type(frames).__name__}")
+    frames = [check_image(frame, f"frames[{i}]") for i, frame in enumerate(frames)]
     n_classes = model.output_shape[-1]
     probabilities = np.full((len(frames), n_classes), np.nan, dtype=np.float32)
     boxes: list[Box | None] = []
@@ -190,6 +219,7 @@ def plot_emotion_timeline(frame_numbers: Sequence[int], probabilities: np.ndarra
     from cvcourse.display import finish_figure
 
     probabilities = np.asarray(probabilities)
+    class_names = check_names(class_names, "class_names")
     if probabilities.shape != (len(frame_numbers), len(class_names)):
         raise ValueError(f"probabilities {probabilities.shape} do not match {len(frame_numbers)} frames × {len(class_names)} classes")
     fig, ax = plt.subplots(figsize=(9, 3.2))
@@ -212,9 +242,7 @@ def load_fer2013(file: str | Path | None = None, usage: str | None = None,
     space-separated values) and ``Usage`` (``Training``, ``PublicTest``, ``PrivateTest``);
     ``usage`` keeps one of them, ``n`` the first ``n`` rows kept.
     """
-    file = assets.path("fer2013/fer2013.csv") if file is None else Path(file)
-    if not file.is_file():
-        raise FileNotFoundError(f"no FER2013 file at {file}")
+    file = assets.path("fer2013/fer2013.csv") if file is None else check_file(file, "file", "FER2013 file")
     images, labels = [], []
     with open(file, newline="") as f:
         reader = csv.DictReader(f)

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from cvcourse.images import check_image
+from cvcourse.validation import check_file
+
 # base (width, height) of the five classic Haar-like feature shapes of Viola and Jones
 HAAR_SHAPES = {
     "two-rectangle, side by side": (2, 1),
@@ -15,9 +18,9 @@ HAAR_SHAPES = {
 
 def integral_image(image: np.ndarray) -> np.ndarray:
     """Summed-area table with a zero first row and column: ``ii[y, x] = image[:y, :x].sum()``."""
-    image = np.asarray(image)
+    image = check_image(image)
     if image.ndim != 2:
-        raise ValueError(f"integral_image needs a 2-D (gray) array, got shape {image.shape}")
+        raise ValueError(f"integral_image needs a 2-D (gray) image, got shape {image.shape}")
     ii = np.zeros((image.shape[0] + 1, image.shape[1] + 1), dtype=np.int64)
     ii[1:, 1:] = image.astype(np.int64).cumsum(axis=0).cumsum(axis=1)
     return ii
@@ -50,7 +53,11 @@ def cascade_summary(cascade_xml) -> tuple[int, list[int]]:
     """``(window size, weak classifiers per stage)`` of an OpenCV cascade XML file."""
     import xml.etree.ElementTree as ET
 
-    root = ET.parse(cascade_xml).getroot()
+    cascade_xml = check_file(cascade_xml, "cascade_xml", "cascade XML file")
+    try:
+        root = ET.parse(cascade_xml).getroot()
+    except ET.ParseError as error:
+        raise ValueError(f"{cascade_xml} is not valid XML ({error}): is the file cut short?") from None
     cascade = root.find("cascade")
     if cascade is None:
         raise ValueError(f"{cascade_xml} is not an OpenCV cascade file")

@@ -4,9 +4,12 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from cvcourse.images import check_image
+
 
 def gradients(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Gradient magnitude and unsigned direction (0–180°) with the centred [-1, 0, 1] kernel."""
+    gray = check_image(gray, "gray")
     if gray.ndim != 2:
         raise ValueError(f"gradients need a 2-D (gray) image, got shape {gray.shape}")
     gray = gray.astype(np.float32)

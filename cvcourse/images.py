@@ -1,20 +1,27 @@
 """Reading and checking images: clear errors instead of OpenCV's silent ``None``."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import cv2
 import numpy as np
+
+from cvcourse.validation import check_file
 
 
 def check_image(image: object, name: str = "image") -> np.ndarray:
     """Return ``image`` if it is a 2-D (gray) or 3-D (1/3/4 channel) numeric array, else raise.
 
     Raises ``TypeError`` for non-arrays (a path, a PIL image, ``None`` from a failed
-    ``cv2.imread``) and ``ValueError`` for arrays of the wrong shape or dtype.
+    ``cv2.imread``) and ``ValueError`` for arrays of the wrong shape or dtype, empty arrays and
+    float arrays holding NaN or infinity (an earlier division by zero: every result would be NaN).
     """
     if image is None:
         raise TypeError(f"{name} is None: the image was not loaded (did cv2.imread fail on a bad path?)")
+    if isinstance(image, (str, os.PathLike)):
+        raise TypeError(f"{name} must be a numpy array (H x W or H x W x C), not the path {str(image)!r}: "
+                        f"read the file first with cvcourse.images.read_image")
     if not isinstance(image, np.ndarray):
         raise TypeError(f"{name} must be a numpy array (H x W or H x W x C), not {type(image).__name__}")
     if image.dtype == bool or not (np.issubdtype(image.dtype, np.integer) or np.issubdtype(image.dtype, np.floating)):
@@ -23,6 +30,10 @@ def check_image(image: object, name: str = "image") -> np.ndarray:
         raise ValueError(f"{name} has shape {image.shape}; expected H x W or H x W x 1/3/4")
     if image.size == 0:
         raise ValueError(f"{name} is empty (shape {image.shape})")
+    if image.dtype.kind == "f" and not np.isfinite(image).all():
+        bad = int(np.count_nonzero(~np.isfinite(image)))
+        raise ValueError(f"{name} holds {bad} NaN or infinite value(s) of {image.size}: "
+                         f"find the division by zero (or NaN input) that made them")
     return image
 
 
@@ -32,16 +43,17 @@ def read_image(path: str | Path, gray: bool = False) -> np.ndarray:
     GIF files (the Yale faces are GIFs without the extension) are decoded with Pillow: OpenCV
     reads GIF only from 4.11 on, and one decoder for every version gives the same pixels.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"no image file at {path}")
+    path = check_file(path, "path", "image file")
     with open(path, "rb") as f:
         is_gif = f.read(4) == b"GIF8"
     if is_gif:
         from PIL import Image
 
-        with Image.open(path) as picture:
-            image = np.asarray(picture.convert("L" if gray else "RGB"))
+        try:
+            with Image.open(path) as picture:
+                image = np.asarray(picture.convert("L" if gray else "RGB"))
+        except OSError as error:  # PIL's UnidentifiedImageError, a truncated file
+            raise ValueError(f"{path} is not a GIF image Pillow can decode ({error})") from None
         return image if gray else np.ascontiguousarray(image[:, :, ::-1])
     image = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE if gray else cv2.IMREAD_COLOR)
     if image is None:

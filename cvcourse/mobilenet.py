@@ -98,13 +98,7 @@ def read_tflite_tensors(model_file: str | Path) -> dict[str, np.ndarray]:
     """Every constant tensor of a TF Lite file, ``{tensor name: array}`` (weights and biases)."""
     from cvcourse import tflite
 
-    model_file = Path(model_file)
-    if not model_file.is_file():
-        raise FileNotFoundError(f"no TF Lite model at {model_file}")
-    try:
-        interpreter = tflite.load_interpreter(model_file)
-    except (ValueError, RuntimeError) as exc:
-        raise ValueError(f"{model_file} is not a TF Lite model the interpreter can read ({exc})") from None
+    interpreter = tflite.load_interpreter(model_file)  # FileNotFoundError, or ValueError naming the file
     tensors = {}
     for detail in interpreter.get_tensor_details():
         name = detail["name"]
@@ -133,7 +127,14 @@ def load_tflite_weights(model, model_file: str | Path):
     Raises ``ValueError`` naming the tensor when the file is not this network (a tensor missing
     or of another shape). Returns ``model``.
     """
-    tensors = read_tflite_tensors(model_file)
+    from cvcourse.validation import check_model
+
+    check_model(model, "model", ("layers", "get_layer"), "a Keras model (build_mobilenet_v1() makes one)")
+    return _copy_weights(model, read_tflite_tensors(model_file), model_file)
+
+
+def _copy_weights(model, tensors: dict[str, np.ndarray], model_file: str | Path):
+    """:func:`load_tflite_weights` from the tensors already read out of ``model_file``."""
     names = layer_names() + (["Logits"] if any(l.name == "Logits" for l in model.layers) else [])
     for name in names:
         layer = model.get_layer(name)
@@ -151,10 +152,13 @@ def load_tflite_weights(model, model_file: str | Path):
 
 def read_labels(labels_file: str | Path, n_classes: int = N_CLASSES) -> list[str]:
     """The class names, one a line (``imagenet_labels.txt``: 1001 lines, line 0 ``background``)."""
-    labels_file = Path(labels_file)
-    if not labels_file.is_file():
-        raise FileNotFoundError(f"no labels file at {labels_file}")
-    labels = labels_file.read_text(encoding="utf-8").splitlines()
+    from cvcourse.validation import check_file
+
+    labels_file = check_file(labels_file, "labels_file", "labels file")
+    try:
+        labels = labels_file.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError:
+        raise ValueError(f"{labels_file} is not a labels file: not UTF-8 text (one label a line)") from None
     if len(labels) != n_classes:
         raise ValueError(f"{labels_file} has {len(labels)} labels, the network has {n_classes} classes")
     return labels
@@ -181,8 +185,9 @@ def load_mobilenet(
     model_file = Path(model_file) if model_file is not None else assets.path(MODEL_ASSET)
     labels_file = Path(labels_file) if labels_file is not None else assets.path(LABELS_ASSET)
     labels = read_labels(labels_file)
+    tensors = read_tflite_tensors(model_file)  # a bad file fails before the network is built
     model = build_mobilenet_v1(input_shape=input_shape, include_top=include_top)
-    return load_tflite_weights(model, model_file), labels
+    return _copy_weights(model, tensors, model_file), labels
 
 
 def preprocess(image: np.ndarray, size: int = IMAGE_SIZE, bgr: bool = True) -> np.ndarray:
@@ -193,8 +198,9 @@ def preprocess(image: np.ndarray, size: int = IMAGE_SIZE, bgr: bool = True) -> n
     import cv2
 
     from cvcourse.images import check_image, to_rgb
+    from cvcourse.validation import check_uint8
 
-    image = check_image(image)
+    image = check_uint8(check_image(image), "image", "MobileNet's preprocessing (0-255 to [-1, 1])")
     if image.ndim == 2 or image.shape[2] == 1:
         image = np.repeat(image.reshape(image.shape[0], image.shape[1], 1), 3, axis=2)
     elif image.shape[2] == 4:
@@ -206,14 +212,22 @@ def preprocess(image: np.ndarray, size: int = IMAGE_SIZE, bgr: bool = True) -> n
 
 
 def preprocess_batch(images: Sequence[np.ndarray] | np.ndarray, size: int = IMAGE_SIZE, bgr: bool = True) -> np.ndarray:
-    """:func:`preprocess` for each image → ``float32 (n, size, size, 3)``."""
+    """:func:`preprocess` for each image (a list, or an array ``(n, h, w[, 3])``) → ``float32 (n, size, size, 3)``."""
+    from cvcourse.images import check_image
+
+    if not isinstance(images, (list, tuple, np.ndarray)) or isinstance(images, np.ndarray) and images.ndim < 3:
+        raise TypeError(f"images must be a list of images or an array (n, h, w[, 3]), not "
+                        f"{type(images).__name__ if not isinstance(images, np.ndarray) else f'an array of shape {images.shape}'}")
     if len(images) == 0:
         raise ValueError("no images to preprocess")
-    return np.stack([preprocess(im, size=size, bgr=bgr) for im in images])
+    return np.stack([preprocess(check_image(im, f"images[{i}]"), size=size, bgr=bgr) for i, im in enumerate(images)])
 
 
 def top_k(probabilities: np.ndarray, labels: Sequence[str], k: int = 5) -> list[tuple[str, float]]:
     """The ``k`` most probable classes of one image as ``[(label, probability), …]``, best first."""
+    from cvcourse.validation import check_names
+
+    labels = check_names(labels, "labels")
     p = np.asarray(probabilities, dtype=np.float64).reshape(-1)
     if p.size != len(labels):
         raise ValueError(f"{p.size} probabilities but {len(labels)} labels")
@@ -230,6 +244,9 @@ def feature_extractor(model, layer: str = FEATURE_LAYER, trainable: bool = False
     """
     import keras
 
+    from cvcourse.validation import check_model
+
+    check_model(model, "model", ("layers", "get_layer"), "a Keras model (load_mobilenet() gives one)")
     names = [l.name for l in model.layers]
     if layer not in names:
         raise ValueError(f"no layer {layer!r}; the layers are {names}")

@@ -171,8 +171,13 @@ def encode_credit_risk(
     Inputs use the codes of :data:`CREDIT_RISK_CODES` (these categories are ordered, so one
     number per column works); the risk becomes one output neuron per class (:data:`RISK_CLASSES`).
     """
+    from cvcourse.validation import check_names
+
+    if isinstance(rows, (str, bytes)) or not isinstance(rows, Sequence):
+        raise TypeError(f"rows must be a list of rows of 5 values, not {type(rows).__name__}")
     inputs, labels = [], []
     for i, row in enumerate(rows):
+        row = check_names(row, f"rows[{i}]")
         if len(row) != 5:
             raise ValueError(f"row {i} has {len(row)} values, expected 5 ({', '.join(CREDIT_RISK_COLUMNS)})")
         try:
@@ -691,6 +696,9 @@ def plot_logic(ax, targets: ArrayLike, weights: Sequence[ArrayLike] = (), title:
     """A truth table on ``ax`` (class 1 filled, class 0 hollow) and the perceptron borders
     ``w1*x1 + w2*x2 (+ bias) = threshold`` of each weight vector in ``weights``; the side where
     the last one answers 1 is shaded."""
+    from cvcourse.validation import check_names
+
+    colors = None if colors is None else check_names(colors, "colors")
     y = np.asarray(targets, dtype=float)
     if y.shape != (4,):
         raise ValueError(f"targets must be the 4 classes of a two-input truth table, got shape {y.shape}")
@@ -772,7 +780,9 @@ def plot_network(ax, w_hidden: ArrayLike, w_output: ArrayLike, title: str = "",
         raise ValueError(f"w_hidden (n_inputs, n_hidden) and w_output (n_hidden, n_outputs) do not fit: "
                          f"{w_h.shape} and {w_o.shape}")
     sizes = [w_h.shape[0], w_h.shape[1], w_o.shape[1]]
-    names = list(input_names) if input_names is not None else [f"x{i + 1}" for i in range(sizes[0])]
+    from cvcourse.validation import check_names
+
+    names = list(check_names(input_names, "input_names")) if input_names is not None else [f"x{i + 1}" for i in range(sizes[0])]
     if len(names) != sizes[0]:
         raise ValueError(f"{len(names)} input names for {sizes[0]} inputs")
     layer_x = [0.0, 2.2, 4.4]

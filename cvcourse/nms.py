@@ -19,7 +19,14 @@ Box = Sequence[float]  # (x, y, w, h)
 
 def _as_boxes(boxes: np.ndarray | Sequence[Box], name: str = "boxes") -> np.ndarray:
     """``boxes`` as an (N, 4) float array of ``(x, y, w, h)`` rows; raise on anything else."""
-    array = np.asarray(boxes, dtype=float)
+    if boxes is None or isinstance(boxes, (str, bytes)):
+        raise TypeError(f"{name} must be (x, y, w, h) numbers, not {type(boxes).__name__}")
+    try:
+        array = np.asarray(boxes, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be rows of four numbers (x, y, w, h), got {boxes!r:.80}") from None
+    if not np.isfinite(array).all():
+        raise ValueError(f"{name} holds NaN or infinite values")
     if array.size == 0:
         return array.reshape(0, 4)
     if array.ndim != 2 or array.shape[1] != 4:

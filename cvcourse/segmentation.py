@@ -26,6 +26,7 @@ import numpy as np
 
 from cvcourse import tflite
 from cvcourse.images import check_image
+from cvcourse.validation import check_box, check_file, check_names, check_uint8, opencv_reason
 
 DEEPLAB_ASSET = "segmentation/deeplabv3_257_mv_gpu.tflite"
 VOC_LABELS_ASSET = "segmentation/pascal_voc_segmentation_labels.txt"
@@ -46,14 +47,16 @@ Box = Sequence[int]  # (x, y, w, h)
 
 
 def _bgr(image: object, name: str = "image") -> np.ndarray:
-    """A checked 3-channel uint8 BGR copy-free view (gray expanded, alpha dropped)."""
-    image = check_image(image, name)
+    """A checked 3-channel uint8 BGR copy-free view (gray expanded, alpha dropped).
+
+    Only uint8 is taken: the networks scale 0-255 pixels themselves, so 0-1 floats would come out
+    black (and 16-bit pixels saturated) without an error.
+    """
+    image = check_uint8(check_image(image, name), name, "segmentation")
     if image.ndim == 2 or image.shape[2] == 1:
         image = cv2.cvtColor(image.reshape(image.shape[:2]), cv2.COLOR_GRAY2BGR)
     elif image.shape[2] == 4:
         image = image[:, :, :3]
-    if image.dtype != np.uint8:
-        image = np.clip(image, 0, 255).astype(np.uint8)
     return image
 
 
@@ -68,9 +71,8 @@ def read_voc_labels(labels_file: str | Path | None = None) -> list[str]:
     """The 21 PASCAL VOC class names, ``background`` first (the labels file's first 21 lines)."""
     from cvcourse import assets
 
-    labels_file = Path(labels_file) if labels_file is not None else assets.path(VOC_LABELS_ASSET)
-    if not labels_file.is_file():
-        raise FileNotFoundError(f"no labels file at {labels_file}")
+    labels_file = (check_file(labels_file, "labels_file", "labels file") if labels_file is not None
+                   else assets.path(VOC_LABELS_ASSET))
     lines = [line.strip() for line in labels_file.read_text(encoding="utf-8").splitlines()]
     names = []
     for line in lines:
@@ -138,6 +140,7 @@ def overlay(image: np.ndarray, color_mask: np.ndarray, alpha: float = 0.5, where
 def class_shares(labels: np.ndarray, names: Sequence[str]) -> dict[str, float]:
     """The share (0–1) of the pixels of each class present in a label map, largest first."""
     labels = check_labels(labels)
+    names = check_names(names, "names")
     counts = np.bincount(labels.ravel(), minlength=len(names))
     if len(counts) > len(names):
         raise ValueError(f"label {len(counts) - 1} has no name ({len(names)} names)")
@@ -195,6 +198,13 @@ class SelfieSegmenter:
 
         model_file = Path(model_file) if model_file is not None else assets.path(SELFIE_ASSET)
         self.interpreter = tflite.load_interpreter(model_file, num_threads=num_threads)
+        inputs, outputs = self.interpreter.get_input_details(), self.interpreter.get_output_details()
+        if (len(inputs) != 1 or [int(n) for n in inputs[0]["shape"]] != [1, self.size, self.size, 3]
+                or len(outputs) != 1 or [int(n) for n in outputs[0]["shape"]] != [1, self.size, self.size, 1]):
+            raise ValueError(f"model_file {model_file.name} is not MediaPipe's selfie segmentation: expected one input "
+                             f"1×{self.size}×{self.size}×3 and one output 1×{self.size}×{self.size}×1 (P(person) per "
+                             f"pixel), it has inputs {tflite.describe_tensors(inputs)} and outputs "
+                             f"{tflite.describe_tensors(outputs)}. Leave model_file out for the course's {SELFIE_ASSET}")
 
     def probability(self, image: np.ndarray) -> np.ndarray:
         """``(H, W)`` float32 in [0, 1] at the image's size (input: RGB 256×256 scaled to [0, 1])."""
@@ -235,6 +245,7 @@ def plot_segmentation(image: np.ndarray, labels: np.ndarray, names: Sequence[str
     from cvcourse.display import show_figure
 
     image = _bgr(image)
+    names = check_names(names, "names")
     color = colorize(labels)
     cmap = voc_colormap()
     shares = class_shares(labels, names)
@@ -321,7 +332,7 @@ def grabcut_mask(image: np.ndarray, box: Box, iterations: int = 3, seed: int = 0
     neighbouring pixels; the box only says where the object may be. Seeded for repeatability.
     """
     image = _bgr(image)
-    x, y, w, h = (int(v) for v in box)
+    x, y, w, h = check_box(box, image)
     x, y = max(0, x), max(0, y)
     w, h = min(w, image.shape[1] - x), min(h, image.shape[0] - y)
     if w < 2 or h < 2:
@@ -344,6 +355,7 @@ def draw_instances(image: np.ndarray, masks: Sequence[np.ndarray], labels: Seque
                    alpha: float = 0.55) -> np.ndarray:
     """A copy of ``image`` with each mask in its own colour, its outline, and an optional label."""
     out = _bgr(image).copy()
+    labels = None if labels is None else check_names(labels, "labels")
     colors = instance_colors(len(masks))
     for i, (mask, color) in enumerate(zip(masks, colors)):
         mask = np.asarray(mask, bool)
@@ -363,6 +375,7 @@ def draw_instances(image: np.ndarray, masks: Sequence[np.ndarray], labels: Seque
 
 def coco90_names(coco80: Sequence[str]) -> list[str]:
     """The 90 names of COCO's category ids 1..90 (index = id - 1) from the 80 class names; unused ids → ``"-"``."""
+    coco80 = check_names(coco80, "coco80")
     if len(coco80) != 80:
         raise ValueError(f"expected the 80 COCO class names, got {len(coco80)}")
     names, it = [], iter(coco80)
@@ -390,15 +403,14 @@ class MaskRCNN:
     """
 
     def __init__(self, graph: str | Path, config: str | Path, coco80: Sequence[str]):
-        for kind, file in (("frozen graph", graph), ("text graph", config)):
-            if not Path(file).is_file():
-                raise FileNotFoundError(f"no Mask R-CNN {kind} at {file}")
+        graph = check_file(graph, "graph", "Mask R-CNN frozen graph")
+        config = check_file(config, "config", "Mask R-CNN text graph")
+        self.names = coco90_names(coco80)
         try:
             self.net = cv2.dnn.readNetFromTensorflow(str(graph), str(config))
         except cv2.error as exc:
-            raise ValueError(f"OpenCV cannot read {Path(graph).name} + {Path(config).name} as a TensorFlow graph: "
-                             f"{str(exc).strip().splitlines()[-1]}") from None
-        self.names = coco90_names(coco80)
+            raise ValueError(f"OpenCV cannot read {graph.name} + {config.name} as a TensorFlow graph: "
+                             f"{opencv_reason(exc)}") from None
 
     def detect(self, image: np.ndarray, confidence: float = 0.5, mask_threshold: float = 0.3) -> list[Instance]:
         """The instances scoring ≥ ``confidence``, best first."""

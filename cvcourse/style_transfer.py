@@ -31,6 +31,9 @@ import numpy as np
 
 from cvcourse import deepdream
 from cvcourse.images import check_image, to_rgb
+from cvcourse.validation import check_model, check_names, check_uint8
+
+TF_LITE = ("get_input_details", "invoke")  # what check_model looks for in a TF Lite interpreter
 
 # Default mode: the course's MobileNet v1 0.25 (see cvcourse.mobilenet); full course: VGG19 as in
 # Gatys et al. and the course (block1..5 conv1 for style, block5_conv2 for content).
@@ -56,7 +59,7 @@ def to_image(x, bgr: bool = True) -> np.ndarray:
 def check_unit_image(x, name: str = "image") -> np.ndarray:
     """``x`` as float32 if it is one RGB image ``(h, w, 3)`` with values in [0, 1], else a clear error."""
     x = check_image(x, name)
-    if x.ndim != 3 or x.shape[2] != 3 or x.dtype == np.uint8 or x.min() < -0.001 or x.max() > 1.001:
+    if x.ndim != 3 or x.shape[2] != 3 or x.dtype.kind != "f" or x.min() < -0.001 or x.max() > 1.001:
         raise ValueError(f"{name} must be one RGB image h × w × 3 of floats in [0, 1] (st.to_tensor(bgr_image) "
                          f"makes one), got {x.dtype} {x.shape} with values {x.min():g} … {x.max():g}")
     return np.asarray(x, np.float32)
@@ -122,7 +125,8 @@ class StyleNetwork:
 
 
 def style_network(base, style_layers: Sequence[str], content_layers: Sequence[str], preprocess: Callable) -> StyleNetwork:
-    """A :class:`StyleNetwork` reading ``style_layers`` and ``content_layers`` of ``base``."""
+    """A :class:`StyleNetwork` reading ``style_layers`` and ``content_layers`` of ``base`` (lists of layer names)."""
+    style_layers, content_layers = check_names(style_layers, "style_layers"), check_names(content_layers, "content_layers")
     model = deepdream.dream_model(base, list(style_layers) + list(content_layers))
     return StyleNetwork(model, preprocess, list(style_layers), list(content_layers), base.name)
 
@@ -147,8 +151,10 @@ def load_style_network(full_course: bool = False) -> StyleNetwork:
 
 def style_targets(network: StyleNetwork, content: np.ndarray, style: np.ndarray):
     """``(Gram matrices of the style image, content feature maps of the content image)``; inputs RGB [0, 1]."""
-    style_features, _ = network.features(np.asarray(style, np.float32)[None])
-    _, content_features = network.features(np.asarray(content, np.float32)[None])
+    _check_network(network)
+    content, style = check_unit_image(content, "content"), check_unit_image(style, "style")
+    style_features, _ = network.features(style[None])
+    _, content_features = network.features(content[None])
     return [gram_matrix(f) for f in style_features], content_features
 
 
@@ -157,6 +163,7 @@ def transfer_losses(network: StyleNetwork, x, grams, content_targets, style_weig
     """The weighted losses of the image batch ``x``: ``{"style", "content", "tv", "total"}`` (tensors)."""
     import tensorflow as tf
 
+    _check_network(network)
     style_features, content_features = network.features(x)
     losses = {
         "style": style_weight * style_loss(style_features, grams),
@@ -186,6 +193,7 @@ def stylize(network: StyleNetwork, content: np.ndarray, style: np.ndarray, steps
 
     if steps < 1:
         raise ValueError(f"steps must be ≥ 1, got {steps}")
+    _check_network(network)
     content, style = check_unit_image(content, "content"), check_unit_image(style, "style")
     grams, content_targets = style_targets(network, content, style)
     image = tf.Variable(content[None])
@@ -220,9 +228,19 @@ def stylize(network: StyleNetwork, content: np.ndarray, style: np.ndarray, steps
 
 # ---------------------------------------------------------------- Magenta (fast, one pass, TF Lite)
 
+def _check_network(network: object) -> None:
+    """``TypeError`` unless ``network`` is a :class:`StyleNetwork`."""
+    check_model(network, "network", ("features",), "a StyleNetwork (load_style_network() gives one)")
+
+
 def square_input(image: np.ndarray, size: int, bgr: bool = True) -> np.ndarray:
-    """The central square of ``image`` resized to ``size``×``size``, RGB float32 in [0, 1], batch of one."""
-    image = check_image(image)
+    """The central square of a uint8 ``image`` resized to ``size``×``size``, RGB float32 in [0, 1], batch of one."""
+    return _square(image, size, bgr, "image")
+
+
+def _square(image: np.ndarray, size: int, bgr: bool, name: str) -> np.ndarray:
+    """:func:`square_input` with the argument's name for its errors."""
+    image = check_uint8(check_image(image, name), name, "Magenta's style networks")
     if image.ndim == 2 or image.shape[2] == 1:
         image = cv2.cvtColor(image.reshape(image.shape[:2]), cv2.COLOR_GRAY2BGR)
     rgb = to_rgb(image[:, :, :3], bgr=bgr)
@@ -252,16 +270,18 @@ def style_vector(predictor, image: np.ndarray, bgr: bool = True) -> np.ndarray:
     """The 100-number style vector ``(1, 1, 1, 100)`` of an image (its central square at 256 px)."""
     from cvcourse import tflite
 
+    check_model(predictor, "predictor", TF_LITE, "the style predictor (load_magenta()[0])")
     size = int(predictor.get_input_details()[0]["shape"][1])
-    return tflite.run(predictor, square_input(image, size, bgr))[0]
+    return tflite.run(predictor, _square(image, size, bgr, "image"))[0]
 
 
 def magenta_stylize(transformer, content: np.ndarray, vector: np.ndarray, bgr: bool = True) -> np.ndarray:
     """``content``'s central square (384 px) painted with the style ``vector``: uint8 BGR (RGB if not ``bgr``)."""
     from cvcourse import tflite
 
+    check_model(transformer, "transformer", TF_LITE, "the style transformer (load_magenta()[1])")
     size = int(transformer.get_input_details()[0]["shape"][1])
-    out = tflite.run(transformer, square_input(content, size, bgr), np.asarray(vector, np.float32))[0][0]
+    out = tflite.run(transformer, _square(content, size, bgr, "content"), np.asarray(vector, np.float32))[0][0]
     rgb = np.clip(np.round(out * 255.0), 0, 255).astype(np.uint8)
     return cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR) if bgr else rgb
 

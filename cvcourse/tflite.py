@@ -22,17 +22,25 @@ def load_interpreter(model_file: str | Path, num_threads: int | None = None):
     """A ready (tensors allocated) TF Lite interpreter for ``model_file``.
 
     TF Lite's C++ start-up line ("INFO: Created TensorFlow Lite XNNPACK delegate for CPU.") is
-    kept out of the notebooks; Python exceptions pass as usual.
+    kept out of the notebooks. A missing file raises ``FileNotFoundError``; a file that is not a TF Lite flat buffer (an
+    empty or cut-short download, another format) ``ValueError`` naming it.
     """
     from cvcourse.tensorflow_setup import stderr_silenced
+    from cvcourse.validation import check_file
 
-    model_file = Path(model_file)
-    if not model_file.is_file():
-        raise FileNotFoundError(f"no TF Lite model at {model_file}")
-    with stderr_silenced():
-        interpreter = interpreter_class()(model_path=str(model_file), num_threads=num_threads)
-        interpreter.allocate_tensors()
+    model_file = check_file(model_file, "model_file", "TF Lite model")
+    try:
+        with stderr_silenced():
+            interpreter = interpreter_class()(model_path=str(model_file), num_threads=num_threads)
+            interpreter.allocate_tensors()
+    except (ValueError, RuntimeError) as error:
+        raise ValueError(f"{model_file} is not a TF Lite model the interpreter can read ({error})") from None
     return interpreter
+
+
+def describe_tensors(details: list[dict]) -> str:
+    """``"[1×192×192×3 uint8]"``: the shapes and types of a model's inputs or outputs, for messages."""
+    return "[" + ", ".join("×".join(str(int(n)) for n in d["shape"]) + f" {np.dtype(d['dtype'])}" for d in details) + "]"
 
 
 def run(interpreter, *inputs: np.ndarray) -> list[np.ndarray]:
@@ -40,6 +48,9 @@ def run(interpreter, *inputs: np.ndarray) -> list[np.ndarray]:
 
     Raises ``ValueError`` naming the expected shape and dtype when an input does not fit.
     """
+    from cvcourse.validation import check_model
+
+    check_model(interpreter, "interpreter", ("get_input_details", "invoke"), "a TF Lite interpreter (load_interpreter)")
     details = interpreter.get_input_details()
     if len(inputs) != len(details):
         raise ValueError(f"the model takes {len(details)} inputs, got {len(inputs)}")

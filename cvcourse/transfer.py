@@ -115,6 +115,9 @@ def unfreeze_from(base, first_layer: str) -> int:
     """Make ``base`` trainable from ``first_layer`` to its end, frozen before it; returns how many
     weight tensors are now trainable (fine tuning the top blocks).
     """
+    from cvcourse.validation import check_model
+
+    check_model(base, "base", ("layers", "trainable_weights"), "a Keras model (imagenet_base() gives one)")
     names = [layer.name for layer in base.layers]
     if first_layer not in names:
         raise ValueError(f"no layer {first_layer!r} in {base.name}")
@@ -170,4 +173,7 @@ def enlarge(image: np.ndarray, size: int = 200) -> np.ndarray:
 
 def predict_classes(model: Callable, x: np.ndarray) -> np.ndarray:
     """The most probable class of each example of ``x`` under ``model`` (a Keras model)."""
+    from cvcourse.validation import check_model
+
+    check_model(model, "model", ("predict",), "a Keras model")
     return np.argmax(np.asarray(model.predict(x, verbose=0)), axis=1)

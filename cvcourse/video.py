@@ -84,12 +84,20 @@ def iter_frames(
     webcam (an int ``source``) never ends by itself, so when none of ``stop``, ``max_frames`` and
     ``max_seconds`` is given it stops after :data:`LIVE_MAX_SECONDS`. The capture is released
     however the loop ends: the end of the file, a cap, an error, or an interrupt (Ctrl-C, the
-    notebook's stop button).
+    notebook's stop button). A file none of whose frames can be decoded (a text file named
+    ``.jpg``) raises ``ValueError``; a ``start`` past the end of a good video yields nothing.
     """
+    if not is_live(source) and not isinstance(source, (str, Path)):
+        raise TypeError(f"source must be a webcam index (an int), a video file path or an asset name, "
+                        f"not {type(source).__name__}")
     if step < 1:
         raise ValueError("step must be >= 1")
+    if start < 0:
+        raise ValueError(f"start must be >= 0, got {start}")
     if max_frames is not None and max_frames < 0:
         raise ValueError("max_frames must be >= 0")
+    if width is not None and width < 1:
+        raise ValueError(f"width must be a positive number of pixels (or None to keep the size), got {width}")
     cap, live = _open(source, fallback)
     if live and stop is None and max_frames is None and max_seconds is None:
         max_seconds = LIVE_MAX_SECONDS
@@ -102,6 +110,8 @@ def iter_frames(
                 break
             ok, frame = cap.read()
             if not ok:
+                if index == start and not live:  # nothing at all: past the end, or not a video?
+                    _check_first_frame(fallback if is_live(source) else source)
                 break
             if (index - start) % step == 0:
                 yielded += 1
@@ -109,6 +119,22 @@ def iter_frames(
             index += 1
     finally:
         cap.release()
+
+
+def _check_first_frame(source: str | Path) -> None:
+    """``ValueError`` unless the first frame of the video file ``source`` can be decoded.
+
+    OpenCV opens some files it cannot decode (a text file named ``.jpg`` is taken for a one-frame
+    JPEG sequence) and then just reads no frame, which looks like an empty video.
+    """
+    file = _resolve(source)
+    cap = cv2.VideoCapture(str(file))
+    try:
+        readable = cap.isOpened() and cap.grab()
+    finally:
+        cap.release()
+    if not readable:
+        raise ValueError(f"{file} is not a video OpenCV can decode: not even its first frame can be read")
 
 
 def read_frames(source: int | str | Path = DEFAULT_FALLBACK, **kwargs) -> list[np.ndarray]:

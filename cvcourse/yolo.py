@@ -29,6 +29,7 @@ from cvcourse import assets
 from cvcourse.display import draw_boxes
 from cvcourse.images import check_image
 from cvcourse.nms import non_max_suppression
+from cvcourse.validation import check_file, check_fraction, check_model, check_uint8, opencv_reason
 
 CONFIDENCE = 0.25  # darknet's default detection threshold
 NMS_IOU = 0.45     # darknet's default NMS threshold
@@ -67,10 +68,12 @@ class Detection:
 
 def read_class_names(path: str | Path) -> list[str]:
     """Class names, one per line (``coco.names``)."""
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"no class-names file at {path}")
-    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    path = check_file(path, "names", "class-names file")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ValueError(f"{path} is not a class-names file: not UTF-8 text (one class name a line)") from None
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def weights_count(path: str | Path) -> int:
@@ -79,7 +82,10 @@ def weights_count(path: str | Path) -> int:
     The header is major, minor, revision (int32) and the number of images seen in training
     (int64 from format 0.2 on, int32 before).
     """
-    path = Path(path)
+    path = check_file(path, "path", "Darknet weights file")
+    if path.stat().st_size < 16:
+        raise DarknetMismatchError(f"{path.name} is not a Darknet weights file ({path.stat().st_size} bytes, "
+                                   f"shorter than its 16-byte header)")
     major, minor, _ = np.fromfile(path, dtype=np.int32, count=3)
     header = 20 if major * 10 + minor >= 2 and major < 1000 and minor < 1000 else 16
     body = path.stat().st_size - header
@@ -94,6 +100,7 @@ def network_weight_count(net: cv2.dnn.Net) -> int:
     Convolutions (kernels, or biases without batch norm) and batch norms (scale, bias, mean,
     variance); the YOLO layers' anchors come from the cfg, not the weights.
     """
+    check_model(net, "net", ("getLayerNames", "getLayer"), "a cv2.dnn network (cv2.dnn.readNetFromDarknet)")
     total = 0
     for name in net.getLayerNames():
         layer = net.getLayer(name)
@@ -103,9 +110,17 @@ def network_weight_count(net: cv2.dnn.Net) -> int:
 
 
 def cfg_classes(cfg: str | Path) -> set[int]:
-    """The ``classes=`` values of a cfg's ``[yolo]``/``[region]`` sections."""
-    text = Path(cfg).read_text(encoding="utf-8", errors="replace")
-    return {int(n) for n in re.findall(r"^\s*classes\s*=\s*(\d+)", text, flags=re.MULTILINE)}
+    """The ``classes=`` values of a cfg's ``[yolo]``/``[region]`` sections.
+
+    A file with no ``[net]`` section or no ``classes=`` line is not a Darknet YOLO cfg: ``ValueError``.
+    """
+    cfg = check_file(cfg, "cfg", "Darknet cfg file")
+    text = cfg.read_text(encoding="utf-8", errors="replace")
+    classes = {int(n) for n in re.findall(r"^\s*classes\s*=\s*(\d+)", text, flags=re.MULTILINE)}
+    if not re.search(r"^\s*\[(net|network)\]", text, flags=re.MULTILINE) or not classes:
+        raise DarknetMismatchError(f"{cfg} is not a Darknet YOLO cfg: it needs a [net] section and [yolo] "
+                                   f"(or [region]) sections with classes=")
+    return classes
 
 
 def decode(outputs: Sequence[np.ndarray], image_size: tuple[int, int], confidence: float = CONFIDENCE
@@ -141,16 +156,14 @@ class YoloDetector:
     """
 
     def __init__(self, cfg: str | Path, weights: str | Path, names: str | Path, input_size: int = 320):
-        cfg, weights = Path(cfg), Path(weights)
-        for kind, file in (("cfg", cfg), ("weights", weights)):
-            if not file.is_file():
-                raise FileNotFoundError(f"no Darknet {kind} file at {file}")
+        cfg = check_file(cfg, "cfg", "Darknet cfg file")
+        weights = check_file(weights, "weights", "Darknet weights file")
         self.class_names = read_class_names(names)
         try:
             self.net = cv2.dnn.readNetFromDarknet(str(cfg), str(weights))
         except cv2.error as exc:
-            raise DarknetMismatchError(f"OpenCV cannot read {cfg.name} + {weights.name} as a Darknet network: "
-                                       f"{str(exc).strip().splitlines()[-1]}") from None
+            raise DarknetMismatchError(f"OpenCV cannot read {cfg.name} + {weights.name} as a Darknet network "
+                                       f"({opencv_reason(exc)}): is {cfg.name} a Darknet .cfg file?") from None
         in_file, in_net = weights_count(weights), network_weight_count(self.net)
         if in_file != in_net:
             raise DarknetMismatchError(
@@ -167,8 +180,8 @@ class YoloDetector:
         self._model_size = 0
 
     def forward(self, image: np.ndarray, input_size: int | None = None) -> list[np.ndarray]:
-        """The raw output rows of every YOLO layer for a BGR image (see the module docstring)."""
-        image = _bgr(image)
+        """The raw output rows of every YOLO layer for a BGR uint8 image (see the module docstring)."""
+        image = _network_input(image)
         size = check_input_size(input_size or self.input_size)
         blob = cv2.dnn.blobFromImage(image, 1 / 255, (size, size), swapRB=True, crop=False)
         self.net.setInput(blob)  # scale 1: an earlier setInput's scale factor must not linger
@@ -180,8 +193,11 @@ class YoloDetector:
 
         ``per_class=True`` suppresses overlaps only within a class (darknet's way); the default
         suppresses across classes (one label per object, as the usual ``cv2.dnn.NMSBoxes`` code).
+        ``image`` must be uint8 (0-255), as ``cv2.imread`` gives it; ``confidence`` and ``nms_iou``
+        are between 0 and 1.
         """
-        image = _bgr(image)
+        image = _network_input(image)
+        confidence, nms_iou = check_fraction(confidence, "confidence"), check_fraction(nms_iou, "nms_iou")
         size = check_input_size(input_size or self.input_size)
         if size != self._model_size:
             self._model.setInputParams(scale=1 / 255, size=(size, size), swapRB=True)
@@ -209,6 +225,12 @@ def check_input_size(size: int) -> int:
     if not isinstance(size, (int, np.integer)) or size <= 0 or size % 32:
         raise ValueError(f"YOLO input size must be a positive multiple of 32 (e.g. 224, 320, 416), got {size!r}")
     return int(size)
+
+
+def _network_input(image: np.ndarray) -> np.ndarray:
+    """A 3-channel BGR uint8 view of ``image``: the network scales 0-255 pixels to 0-1 itself, so
+    0-1 floats would look black to it and 16-bit pixels like noise (it finds nothing, or carrots)."""
+    return _bgr(check_uint8(check_image(image), "image", "YOLO"))
 
 
 def _bgr(image: np.ndarray) -> np.ndarray:
