@@ -50,6 +50,9 @@ def build_fashion_cnn(augmentation: Any | None = None):
 
 def layer_configs(model) -> list[tuple[str, dict]]:
     """``(class name, config)`` of each layer: what two models must share to swap weights."""
+    from cvcourse.validation import check_model
+
+    check_model(model, "model", ("layers",), "a Keras model")
     return [(type(layer).__name__, layer.get_config()) for layer in model.layers]
 
 

@@ -13,6 +13,8 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from cvcourse.display import finish_figure
+from cvcourse.images import check_image
+from cvcourse.validation import check_model, check_names, check_output_file
 
 
 def _history_dict(history: Any) -> dict[str, list[float]]:
@@ -33,6 +35,7 @@ def plot_history(
     ``history`` is what ``model.fit`` returns (or its ``.history`` dict), or a mapping
     ``{"model name": history, ...}`` to compare several models on the same axes.
     """
+    metrics = check_names(metrics, "metrics")
     import matplotlib.pyplot as plt
 
     if hasattr(history, "history") or (isinstance(history, Mapping) and history
@@ -81,6 +84,7 @@ def confusion_matrix(y_true: Sequence[int], y_pred: Sequence[int], n_classes: in
 
 def plot_confusion_matrix(cm: np.ndarray, class_names: Sequence[str], show: bool = True):
     """The confusion matrix as a heat map with the counts written in; rows are the true classes."""
+    class_names = check_names(class_names, "class_names")
     import matplotlib.pyplot as plt
 
     cm = np.asarray(cm)
@@ -122,6 +126,11 @@ def show_predictions(
     """A grid of images titled "true → predicted" (red when wrong); by default the first ``n`` mistakes."""
     import matplotlib.pyplot as plt
 
+    class_names = check_names(class_names, "class_names")
+    if isinstance(images, (list, tuple)):
+        if not images:
+            raise ValueError("images is an empty list: give the images to show")
+        images = np.stack([check_image(image, f"images[{i}]") for i, image in enumerate(images)])
     images = np.asarray(images)
     if images.ndim == 4 and images.shape[-1] == 1:
         images = images[..., 0]
@@ -183,6 +192,8 @@ def plot_feature_maps(maps: np.ndarray, cols: int = 8, image: np.ndarray | None 
         m = m[0]
     if m.ndim != 3:
         raise ValueError(f"expected feature maps (H, W, n) or (1, H, W, n), got shape {m.shape}")
+    if image is not None:
+        image = check_image(np.squeeze(image) if isinstance(image, np.ndarray) else image, "image")
     panels = ([("input", np.squeeze(image))] if image is not None else []) + [
         (f"map {k}", m[:, :, k]) for k in range(m.shape[2])
     ]
@@ -209,7 +220,8 @@ def save_model(model, file) -> bool:
     """
     from pathlib import Path
 
-    file = Path(file)
+    check_model(model, "model", ("save", "get_weights"), "a Keras model")
+    file = check_output_file(file, "file")
     if not (file.name.endswith(".weights.h5") or file.suffix == ".keras"):
         raise ValueError(f"save Keras 3 models as .keras or .weights.h5, not {file.name!r}")
     if file.is_file():

@@ -1,6 +1,9 @@
 """Video in and out: frames from a file or a webcam (with a file fallback), annotated mp4 out."""
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 import time
 import warnings
 from pathlib import Path
@@ -11,11 +14,21 @@ import numpy as np
 
 from cvcourse import assets
 from cvcourse.images import check_image, resize_to_width
+from cvcourse.validation import check_output_file
 
 DEFAULT_FALLBACK = "videos/clip_01_tears_of_steel.mp4"
 LIVE_MAX_SECONDS = 10.0  # a webcam never ends: without stop/max_frames/max_seconds, record this long
 
 _clock = time.monotonic  # replaced by the tests' fake clock
+
+
+#: what a webcam cell says in Colab (its kernel runs on a Google server)
+COLAB_NO_CAMERA = "Colab runs on a server with no camera"
+
+
+def in_colab() -> bool:
+    """True inside a Google Colab kernel (Colab imports ``google.colab`` at start-up)."""
+    return "google.colab" in sys.modules
 
 
 class NoCameraWarning(UserWarning):
@@ -35,6 +48,13 @@ def open_video(source: int | str | Path = DEFAULT_FALLBACK, fallback: str | Path
 def _open(source: int | str | Path, fallback: str | Path | None) -> tuple[cv2.VideoCapture, bool]:
     """:func:`open_video` and whether what was opened is a live camera (not a file, not the fallback)."""
     if is_live(source):
+        if in_colab():  # OpenCV there opens the server's devices, never the learner's camera
+            if fallback is None:
+                raise RuntimeError(f"{COLAB_NO_CAMERA}: no webcam at index {source}")
+            warnings.warn(f"{COLAB_NO_CAMERA}, not the camera of your computer: using the video file "
+                          f"{fallback} instead. To see your own camera, run the notebook in JupyterLab on "
+                          "your computer.", NoCameraWarning, stacklevel=4)
+            return _open(fallback, None)[0], False
         cap = cv2.VideoCapture(source)
         if cap.isOpened() and cap.read()[0]:
             cap.set(cv2.CAP_PROP_POS_FRAMES, 0)
@@ -43,7 +63,7 @@ def _open(source: int | str | Path, fallback: str | Path | None) -> tuple[cv2.Vi
         if fallback is None:
             raise RuntimeError(f"no webcam could be opened at index {source}")
         warnings.warn(
-            f"No webcam found at index {source} (in Colab or on a server there is none): "
+            f"No webcam found at index {source} (on a server there is none): "
             f"using the video file {fallback} instead.", NoCameraWarning, stacklevel=4)
         return _open(fallback, None)[0], False
     file = _resolve(source)
@@ -183,22 +203,39 @@ def video_info(video: bytes | str | Path) -> dict[str, float]:
 
 
 def video_fps(source: str | Path) -> float:
-    """Frames per second of a video file or asset."""
-    cap = cv2.VideoCapture(str(_resolve(source)))
+    """Frames per second of a video file or asset; ``ValueError`` for a file OpenCV cannot open."""
+    file = _resolve(source)
+    cap = cv2.VideoCapture(str(file))
     try:
+        if not cap.isOpened():
+            raise ValueError(f"source {file} is not a video OpenCV can decode")
         return float(cap.get(cv2.CAP_PROP_FPS))
     finally:
         cap.release()
 
 
+def ffmpeg_executable() -> str:
+    """The ffmpeg program: imageio-ffmpeg's when installed, else one on the PATH (Colab has one)."""
+    try:
+        import imageio_ffmpeg
+    except ImportError:
+        found = shutil.which("ffmpeg")
+        if found is None:
+            raise RuntimeError("writing a video needs ffmpeg: pip install imageio-ffmpeg "
+                               "(or install ffmpeg on the PATH)") from None
+        return found
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
 def write_video(file: str | Path, frames: Sequence[np.ndarray], fps: float = 15.0, width: int | None = None, bgr: bool = True) -> Path:
-    """Write frames to an H.264 mp4 that browsers play (via imageio-ffmpeg); returns the path.
+    """Write frames to an H.264 mp4 that browsers play (with :func:`ffmpeg_executable`); returns the path.
 
     Frames may be BGR (``bgr=True``, OpenCV's order), RGB or gray; they are resized to ``width``
     (even sizes, as H.264 needs) when given, else to the first frame's size.
     """
-    import imageio_ffmpeg
-
+    file = check_output_file(file, "file")
+    if frames is None or isinstance(frames, (str, bytes)) or not hasattr(frames, "__len__"):
+        raise TypeError(f"frames must be a list of images, not {type(frames).__name__}")
     if len(frames) == 0:
         raise ValueError("no frames to write")
     first = check_image(frames[0], "frames[0]")
@@ -206,11 +243,11 @@ def write_video(file: str | Path, frames: Sequence[np.ndarray], fps: float = 15.
     if width:
         h, w = round(h * width / w), width
     size = (w - w % 2, h - h % 2)
-    file = Path(file)
     file.parent.mkdir(parents=True, exist_ok=True)
-    writer = imageio_ffmpeg.write_frames(str(file), size, fps=fps, codec="libx264", pix_fmt_out="yuv420p",
-                                         macro_block_size=1, output_params=["-crf", "28"])
-    writer.send(None)
+    command = [ffmpeg_executable(), "-y", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "rgb24",
+               "-s", f"{size[0]}x{size[1]}", "-r", f"{fps}", "-i", "-", "-an", "-c:v", "libx264",
+               "-pix_fmt", "yuv420p", "-crf", "28", str(file)]
+    writer = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         for i, frame in enumerate(frames):
             frame = check_image(frame, f"frames[{i}]")
@@ -220,7 +257,9 @@ def write_video(file: str | Path, frames: Sequence[np.ndarray], fps: float = 15.
                 frame = cv2.cvtColor(frame[:, :, :3], cv2.COLOR_BGR2RGB)
             if frame.dtype != np.uint8:
                 frame = np.clip(frame, 0, 255).astype(np.uint8)
-            writer.send(np.ascontiguousarray(cv2.resize(frame, size, interpolation=cv2.INTER_AREA)))
+            writer.stdin.write(np.ascontiguousarray(cv2.resize(frame, size, interpolation=cv2.INTER_AREA)).tobytes())
     finally:
-        writer.close()
+        _, errors = writer.communicate()
+    if writer.returncode:
+        raise RuntimeError(f"ffmpeg could not write {file}: {errors.decode(errors='replace').strip()}")
     return file

@@ -30,6 +30,22 @@ def test_missing_webcam_without_fallback_raises():
         video.open_video(99, fallback=None)
 
 
+def test_in_colab_the_webcam_falls_back_without_touching_a_device(real_asset, monkeypatch):
+    real_asset(CLIP)
+    monkeypatch.setitem(__import__("sys").modules, "google.colab", __import__("types").ModuleType("google.colab"))
+    opened, real_capture = [], cv2.VideoCapture
+
+    def recording_capture(source, *args):
+        opened.append(source)
+        return real_capture(source, *args)
+    monkeypatch.setattr(cv2, "VideoCapture", recording_capture)
+    with pytest.warns(video.NoCameraWarning, match=f"{video.COLAB_NO_CAMERA}.*using the video file {CLIP}"):
+        frames = video.read_frames(0, stop=2)
+    assert len(frames) == 2 and 0 not in opened  # the camera index never reached OpenCV
+    with pytest.raises(RuntimeError, match=video.COLAB_NO_CAMERA):
+        video.open_video(0, fallback=None)
+
+
 def test_bad_video_sources(tmp_path):
     with pytest.raises(FileNotFoundError):
         video.open_video(tmp_path / "none.mp4")

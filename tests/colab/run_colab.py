@@ -13,7 +13,8 @@ What a learner gets on Colab, simulated here without a network:
   and its other packages come from PyPI, exactly as written in the cell;
 - the course's data and weights come from ``CVCOURSE_ASSETS`` instead of the network
   (``CVCOURSE_OFFLINE=1``), plus the dlib model files laid out as the registry's downloads
-  would leave them (the same bytes: the registry checks their sha256);
+  would leave them (the same bytes: the registry checks their sha256); ``ffmpeg`` is on the
+  PATH, as on Colab (imageio-ffmpeg's program stands in for Colab's ``/usr/bin/ffmpeg``);
 - a notebook with a ``VIDEO_SOURCE`` parameter runs once more with ``VIDEO_SOURCE = 0`` (the
   webcam): on Colab it must say that it falls back to the video file, and finish.
 
@@ -110,7 +111,13 @@ def colab_kernel(work: Path, py: Path, env: dict[str, str]) -> str:
     (startup / "00-colab.py").write_text("import google.colab  # noqa: F401\n")
     spec = work / "jupyter" / "kernels" / "colab"
     spec.mkdir(parents=True, exist_ok=True)
-    kernel_env = {"PYTHONPATH": str(stub), "IPYTHONDIR": str(work / "ipython"), **env}
+    bin_dir = work / "bin"  # Colab has ffmpeg on the PATH (/usr/bin/ffmpeg): the same program here
+    bin_dir.mkdir(exist_ok=True)
+    import imageio_ffmpeg
+
+    (bin_dir / "ffmpeg").symlink_to(imageio_ffmpeg.get_ffmpeg_exe())
+    kernel_env = {"PYTHONPATH": str(stub), "IPYTHONDIR": str(work / "ipython"),
+                  "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}", "PYDEVD_DISABLE_FILE_VALIDATION": "1", **env}
     (spec / "kernel.json").write_text(json.dumps({
         "argv": [str(py), "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
         "display_name": "Colab (simulated)", "language": "python", "env": kernel_env}))
