@@ -1,22 +1,25 @@
 """Histograms of oriented gradients: gradients and the 9-bin cell histogram, step by step."""
 from __future__ import annotations
 
-import cv2
 import numpy as np
 
 from cvcourse.images import check_image
 
 
 def gradients(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Gradient magnitude and unsigned direction (0–180°) with the centred [-1, 0, 1] kernel."""
+    """Gradient magnitude and unsigned direction (0–180°) with the centred [-1, 0, 1] kernel.
+
+    ``gx`` = right neighbour − left neighbour, ``gy`` = neighbour below − neighbour above (the
+    border is mirrored, as OpenCV's ``Sobel(ksize=1)`` does); magnitude ``√(gx² + gy²)``,
+    direction ``atan2(gy, gx)`` in degrees modulo 180. Exactly the steps notebook 01 writes out.
+    """
     gray = check_image(gray, "gray")
     if gray.ndim != 2:
         raise ValueError(f"gradients need a 2-D (gray) image, got shape {gray.shape}")
-    gray = gray.astype(np.float32)
-    gx = cv2.Sobel(gray, cv2.CV_32F, 1, 0, ksize=1)
-    gy = cv2.Sobel(gray, cv2.CV_32F, 0, 1, ksize=1)
-    magnitude, angle = cv2.cartToPolar(gx, gy, angleInDegrees=True)
-    return magnitude, angle % 180
+    padded = np.pad(gray.astype(np.float64), 1, mode="reflect")  # OpenCV's BORDER_REFLECT_101
+    gx = padded[1:-1, 2:] - padded[1:-1, :-2]
+    gy = padded[2:, 1:-1] - padded[:-2, 1:-1]
+    return np.sqrt(gx ** 2 + gy ** 2), np.degrees(np.arctan2(gy, gx)) % 180
 
 
 def cell_histogram(magnitude: np.ndarray, direction: np.ndarray, bins: int = 9) -> np.ndarray:
