@@ -154,3 +154,33 @@ def test_raw_outputs_and_detections_do_not_disturb_each_other(detector, real_ass
     boxes, scores, class_ids = yolo.decode(detector.forward(image, 320), (image.shape[1], image.shape[0]), 0.25)
     assert sorted(d.box for d in found) == sorted(tuple(boxes[i].tolist()) for i in
                                                    non_max_suppression(boxes, scores, 0.0, 0.45))
+
+
+def test_wrapper_costs_at_most_10_percent_more_than_plain_opencv(detector, real_asset):
+    """The wrapper's own work (its NMS in numpy, checks, Detection objects) adds little: CPU time
+    of one thread (``time.process_time`` counts only this process's work, unlike wall-clock time
+    on a shared machine), both run interleaved on the same photos, the paired ratios' median."""
+    import time
+
+    images = [read_image(real_asset(name)) for name in PHOTOS]
+    threads = cv2.getNumThreads()
+    cv2.setNumThreads(1)
+    try:
+        for size in (224, 320, 416):
+            plain = cv2.dnn_DetectionModel(detector.net)
+            plain.setInputParams(scale=1 / 255, size=(size, size), swapRB=True)
+            plain.setNmsAcrossClasses(True)
+            runs = {"wrapper": lambda im: detector.detect(im, 0.25, 0.45, size),
+                    "plain": lambda im: plain.detect(im, 0.25, 0.45)}
+            seconds = {name: [] for name in runs}
+            for repeat in range(11):  # round 0 only warms up; who goes first alternates
+                for image in images:
+                    for name in (["wrapper", "plain"] if repeat % 2 else ["plain", "wrapper"]):
+                        start = time.process_time()
+                        runs[name](image)
+                        if repeat:
+                            seconds[name].append(time.process_time() - start)
+            ratio = np.median(np.array(seconds["wrapper"]) / np.array(seconds["plain"]))
+            assert ratio <= 1.10, f"{size}×{size}: the wrapper takes {ratio:.2f}× plain OpenCV's CPU time"
+    finally:
+        cv2.setNumThreads(threads)
