@@ -128,3 +128,49 @@ def test_shipped_generator_makes_garments(tf_keras):
     # notebook 05's CNN reads most samples as one garment, and sees nearly every class
     assert report["confidence"] > 0.7 and report["classes"] >= 9 and report["diversity"] > 0.9, report
     assert report["score"] > 4.0, report  # the untrained generator scores 1.0, 500 real images 6.7
+
+
+def test_train_step_is_the_two_steps_written_out(tf_keras, fashion):
+    """Notebook 13 writes both steps out (fakes in training mode, the frozen police without
+    dropout) and checks gan.make_train_step against them: the same losses and new weights."""
+    tf, keras = tf_keras
+    generator, discriminator = gan.build_generator(), gan.build_discriminator()
+    start = [[v.numpy() for v in m.variables] for m in (generator, discriminator)]
+    real, seed = tf.constant(fashion[:32]), tf.constant([0, 7])
+    g_opt, d_opt = (keras.optimizers.Adam(1e-3, beta_1=0.5) for _ in range(2))
+    fake = generator(tf.random.stateless_normal((32, gan.LATENT_DIM), seed), training=True)
+    with tf.GradientTape() as tape:
+        real_logits, fake_logits = discriminator(real, training=True), discriminator(fake, training=True)
+        d_loss = gan.discriminator_loss(real_logits, fake_logits)
+    by_hand = -np.mean(np.log(tf.sigmoid(real_logits))) - np.mean(np.log(1 - tf.sigmoid(fake_logits)))
+    assert float(d_loss) == pytest.approx(by_hand, abs=1e-5)
+    grads = tape.gradient(d_loss, discriminator.trainable_variables)
+    d_opt.apply_gradients(zip(grads, discriminator.trainable_variables))
+    with tf.GradientTape() as tape:
+        logits = discriminator(generator(tf.random.stateless_normal((32, gan.LATENT_DIM), seed + 1), training=True))
+        g_loss = gan.generator_loss(logits)
+    assert float(g_loss) == pytest.approx(-np.mean(np.log(tf.sigmoid(logits))), abs=1e-5)
+    grads = tape.gradient(g_loss, generator.trainable_variables)
+    g_opt.apply_gradients(zip(grads, generator.trainable_variables))
+
+    g_copy, d_copy = gan.build_generator(), gan.build_discriminator()
+    for model, state in zip((g_copy, d_copy), start):
+        for variable, value in zip(model.variables, state):   # weights, batch-norm and dropout state
+            variable.assign(value)
+    step = gan.make_train_step(g_copy, d_copy, *gan.make_optimizers(1e-3), compile=False)
+    d_helper, g_helper = step(real, seed)
+    assert float(d_helper) == pytest.approx(float(d_loss), abs=1e-6)
+    assert float(g_helper) == pytest.approx(float(g_loss), abs=1e-6)
+    for a, b in [(g_copy, generator), (d_copy, discriminator)]:
+        assert all(np.allclose(u, v, atol=1e-6) for u, v in zip(a.trainable_variables, b.trainable_variables))
+    assert all(opt.beta_1 == 0.5 for opt in gan.make_optimizers())
+
+
+def test_batch_norm_modes_before_training(tf_keras):
+    """Untrained, inference mode (running statistics still 0 and 1) gives nearly flat grey for every z;
+    training mode (the batch's own statistics) gives the grainy fakes the networks train on."""
+    tf, _ = tf_keras
+    generator = gan.build_generator()
+    z = tf.random.stateless_normal((64, gan.LATENT_DIM), [0, 123])
+    assert np.std(generator(z, training=False)) < 0.05
+    assert np.std(generator(z, training=True)) > 0.2
