@@ -15,6 +15,18 @@ def test_slides_feature_map():
     np.testing.assert_array_equal(fmap, [[0, 1, 0, 1, 0], [0, 2, 1, 1, 2], [1, 2, 2, 3, 1], [1, 3, 3, 3, 2], [1, 3, 1, 3, 5]])
 
 
+def test_cross_correlate_is_notebook_05s_loop():
+    rng = np.random.default_rng(3)
+    image, kernel = rng.integers(-3, 4, (7, 9)), rng.integers(-2, 3, (3, 3))
+    expected = np.zeros((5, 7), dtype=int)
+    for i in range(5):
+        for j in range(7):
+            expected[i, j] = np.sum(image[i:i + 3, j:j + 3] * kernel)  # 9 products, added
+    assert np.array_equal(conv.cross_correlate(image, kernel), expected)
+    # most slides print the image with an 8th column: that would give a 5×6 map, not 5×5
+    assert conv.cross_correlate(np.zeros((7, 8)), SLIDES_DETECTOR).shape == (5, 6)
+
+
 def test_slides_sums_written_out():
     fmap, sums = conv.feature_map_steps(SLIDES_IMAGE, SLIDES_DETECTOR)
     np.testing.assert_array_equal(fmap, SLIDES_FEATURE_MAP)
