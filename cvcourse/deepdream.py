@@ -8,7 +8,8 @@ normalised by its standard deviation so one step size suits every layer and imag
 
 Two tricks make the result look good: **octaves** (dream at several scales, small to large, so
 the patterns come at several sizes) and a **random roll** of the image before each step (the
-network's padding and strides would otherwise leave a fixed grid of seams; rolled back after).
+network's strides and padding sample the image on a fixed grid, and without the roll the ascent
+can grow a pattern that works only on that grid; rolled back after).
 
 Images are handled in the networks' own input range: RGB in [-1, 1] (both the course's MobileNet
 and Keras's InceptionV3 take that). :func:`to_input` / :func:`to_image` convert from/to OpenCV's
@@ -27,7 +28,8 @@ from cvcourse.validation import check_model, check_names, check_uint8
 KERAS_MODEL = ("layers", "get_layer")  # what check_model looks for in a Keras model
 
 # Default mode: the course's MobileNet v1 (α = 0.25) rebuilt from its TF Lite file; full course:
-# InceptionV3 with ImageNet weights (registry asset, downloaded on demand), as in the course.
+# InceptionV3 with ImageNet weights (registry asset, downloaded on demand) on the layers of
+# TensorFlow's DeepDream tutorial (the slides name no network or layers).
 # "all": the layers to choose from in the notebook's widget.
 MOBILENET_LAYERS = {"shallow": ["Conv2d_3_pointwise"], "deep": ["Conv2d_9_pointwise"],
                     "all": [f"Conv2d_{i}_pointwise" for i in (1, 3, 5, 7, 9, 11, 13)]}

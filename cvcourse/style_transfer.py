@@ -36,7 +36,9 @@ from cvcourse.validation import check_model, check_names, check_uint8
 TF_LITE = ("get_input_details", "invoke")  # what check_model looks for in a TF Lite interpreter
 
 # Default mode: the course's MobileNet v1 0.25 (see cvcourse.mobilenet); full course: VGG19 as in
-# Gatys et al. and the course (block1..5 conv1 for style, block5_conv2 for content).
+# Gatys et al. Style: block1..5 conv1, their conv1_1 … conv5_1. Content: block5_conv2, the choice of
+# TensorFlow's style-transfer tutorial, whose loss weights the full mode uses (Gatys et al. match the
+# content at conv4_2, Keras's block4_conv2).
 MOBILENET_STYLE_LAYERS = [f"Conv2d_{i}_pointwise" for i in (1, 3, 5, 7, 9)]
 MOBILENET_CONTENT_LAYERS = ["Conv2d_9_pointwise"]
 VGG19_STYLE_LAYERS = ["block1_conv1", "block2_conv1", "block3_conv1", "block4_conv1", "block5_conv1"]

@@ -67,6 +67,26 @@ def test_dream_step_is_the_notebooks_formula(base, photo):
     assert rolled.shape == stepped.shape and np.abs(rolled.numpy() - photo[None]).max() <= 0.02 * 20
 
 
+def test_rolled_step_is_the_notebooks_roll(base, photo):
+    """Notebook 11's rolled step by hand: tf.roll by the shift, one step, tf.roll back."""
+    import tensorflow as tf
+
+    model = dd.dream_model(base, ["Conv2d_9_pointwise"])
+    shift = [23, 9]
+    x = tf.roll(tf.constant(photo[None]), shift, axis=[1, 2])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        loss = dd.dream_loss(model, x)
+    g = tape.gradient(loss, x)
+    x = tf.clip_by_value(x + 0.02 * g / tf.math.reduce_std(g), -1, 1)
+    expected = tf.roll(x, [-shift[0], -shift[1]], axis=[1, 2]).numpy()
+    loss_0, stepped = dd.dream_step(model, photo[None], 0.02, shift=tuple(shift))
+    assert abs(loss_0 - float(loss)) < 1e-5
+    assert np.abs(stepped.numpy() - expected).max() < 1e-4
+    _, unrolled = dd.dream_step(model, photo[None], 0.02)
+    assert np.abs(stepped.numpy() - unrolled.numpy()).max() > 1e-3   # the roll changes the step
+
+
 def test_loss_rises_over_steps_and_layers_combine(base, photo):
     model = dd.dream_model(base, ["Conv2d_3_pointwise", "Conv2d_9_pointwise"])
     out, losses, shots = dd.run_dream(model, photo, steps=8, step_size=0.02, seed=0, keep_every=4)

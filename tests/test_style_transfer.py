@@ -68,6 +68,22 @@ def test_conversions(images):
     assert sq.shape == (1, 384, 384, 3) and 0 <= sq.min() and sq.max() <= 1
 
 
+def test_features_are_one_keras_model_over_the_layers(network, images):
+    """The extractor of notebook 12, written out: a keras.Model to the 5 style + 1 content layers, x·2 − 1."""
+    import keras
+
+    photo, _ = images
+    content = st.to_tensor(photo, 96)
+    layers = network.style_layers + network.content_layers
+    base = network.model
+    extractor = keras.Model(base.input, [base.get_layer(name).output for name in layers])
+    by_hand = extractor(content[None] * 2.0 - 1.0)
+    style_features, content_features = network.features(content[None])
+    assert len(style_features) == 5 and len(content_features) == 1
+    for a, b in zip(by_hand, style_features + content_features):
+        assert np.allclose(a, b, atol=1e-5)
+
+
 def test_gatys_losses_decrease_on_real_images(network, images):
     photo, painting = images
     content, style = st.to_tensor(photo, 96), st.to_tensor(painting, 128)
