@@ -233,9 +233,18 @@ def replace_background(image: np.ndarray, foreground: np.ndarray, background: np
     return (alpha * image + (1 - alpha) * back).round().astype(np.uint8)
 
 
+def _share_text(share: float) -> str:
+    """A pixel share for a legend: whole percent from 10 % up, one decimal below it, so that a
+    class that is present never reads "0%" (a share under 0.05 % reads "<0.1%")."""
+    if share >= 0.1:
+        return f"{share:.0%}"
+    return f"{share:.1%}" if share >= 0.0005 else "<0.1%"
+
+
 def plot_segmentation(image: np.ndarray, labels: np.ndarray, names: Sequence[str], alpha: float = 0.6,
                       title: str = "", show: bool = True):
-    """Image, colour mask with a legend of the classes present (and their pixel shares), overlay.
+    """Image, colour mask and overlay side by side, with a legend of the classes present (and
+    their pixel shares) below all three.
 
     With ``show`` the figure is displayed inline as a compact JPEG and None returned, else the
     figure is returned."""
@@ -249,16 +258,18 @@ def plot_segmentation(image: np.ndarray, labels: np.ndarray, names: Sequence[str
     color = colorize(labels)
     cmap = voc_colormap()
     shares = class_shares(labels, names)
-    fig, axes = plt.subplots(1, 3, figsize=(13, 4.3 * image.shape[0] / image.shape[1] + 1.2))
+    handles = [Patch(color=cmap[names.index(n)] / 255, label=f"{n} {_share_text(s)}") for n, s in shares.items()]
+    columns = min(6, len(handles))
+    legend_height = 0.35 * -(-len(handles) // columns) + 0.15        # inches: one line per 6 classes
+    panel_width = 13 / 3
+    fig, axes = plt.subplots(1, 3, figsize=(13, panel_width * image.shape[0] / image.shape[1] + 0.4 + legend_height))
     panels = [(image, title or "image"), (color, "class mask"), (overlay(image, color, alpha), "overlay")]
     for ax, (panel, name) in zip(axes, panels):
         ax.imshow(cv2.cvtColor(panel, cv2.COLOR_BGR2RGB))
         ax.set_title(name)
         ax.axis("off")
-    handles = [Patch(color=cmap[names.index(n)] / 255, label=f"{n} {s:.0%}") for n, s in shares.items()]
-    axes[1].legend(handles=handles, loc="upper left", bbox_to_anchor=(0, -0.02), ncol=min(4, len(handles)), fontsize=9,
-                   frameon=False)
-    fig.tight_layout()
+    fig.legend(handles=handles, loc="lower center", ncol=columns, fontsize=10, frameon=False)
+    fig.tight_layout(rect=(0, legend_height / fig.get_figheight(), 1, 1))
     if show:
         return show_figure(fig)
     return fig
@@ -267,9 +278,11 @@ def plot_segmentation(image: np.ndarray, labels: np.ndarray, names: Sequence[str
 def seed_c_rand(seed: int = 0) -> bool:
     """Seed the C library's ``rand()``, which OpenCV's selective search uses to shuffle its ranking.
 
-    The proposals are ranked by the merge step that formed them times a random number (Uijlings
-    et al. 2013), so without a seed the order — not the set — changes from run to run. Returns
-    False where the C library cannot be reached (then the order stays random).
+    OpenCV ranks each region by its merge level (1 for the first, small regions, one more for
+    each merge above them) times a random number from ``rand()``, and returns the lowest ranks
+    first, so early, small regions tend to come first (Uijlings et al. 2013 rank the other way
+    round); without a seed the order — not the set — changes from run to run. Returns False
+    where the C library cannot be reached (then the order stays random).
     """
     import ctypes
     import ctypes.util

@@ -153,3 +153,39 @@ def test_mask_rcnn_archive_is_extracted_once(tmp_path, monkeypatch, real_asset):
         seg.load_mask_rcnn(download=False)
     extracted = folder / "mask_rcnn_inception_v2_coco_2018_01_28" / "frozen_inference_graph.pb"
     assert extracted.read_bytes() == b"not a graph"
+
+
+def test_overlapping_boxes_go_to_the_nearer_centre_in_box_sizes():
+    """Notebook 14 writes the rule out: a pixel in two boxes goes to the box whose centre is nearer,
+    measured in box sizes — which can differ from the nearer centre in pixels."""
+    labels = np.full((10, 20), 15, np.uint8)
+    a, b = (0, 0, 10, 10), (5, 0, 15, 10)          # centres x = 5 (w 10) and x = 12.5 (w 15)
+    mask_a, mask_b = seg.semantic_instance_masks(labels, [a, b], [15, 15])
+    # pixel column 7 (centre 7.5): 0.25 of box a's width from its centre, 0.33 of box b's → a
+    assert mask_a[:, 7].all() and not mask_b[:, 7].any()
+    # column 8 (centre 8.5): 3.5 px from a's centre and 4 px from b's, but 0.35 vs 0.27 box widths → b
+    assert mask_b[:, 8].all() and not mask_a[:, 8].any()
+    assert not (mask_a & mask_b).any() and (mask_a | mask_b).all()
+    assert not mask_a[:, 10:].any() and not mask_b[:, :5].any()          # never outside its box
+
+
+def test_plot_segmentation_legend_shows_every_class_present():
+    """The legend sits below all three panels and never reads "0%" for a class that is present."""
+    labels = np.zeros((100, 100), np.uint8)
+    labels[:50, :50] = 15             # 25 %
+    labels[99, :40] = 12              # 0.4 %
+    labels[98, :4] = 8                # 0.04 %
+    names = [f"c{i}" for i in range(21)]
+    fig = seg.plot_segmentation(np.full((100, 100, 3), 90, np.uint8), labels, names, show=False)
+    texts = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert texts == ["c0 75%", "c15 25%", "c12 0.4%", "c8 <0.1%"]
+    assert all(ax.get_position().width > 0.25 for ax in fig.axes)       # the legend squeezes no panel
+    import matplotlib.pyplot as plt
+    plt.close(fig)
+
+
+def test_selective_search_puts_small_proposals_first(real_asset):
+    """OpenCV ranks a region by a random number times its merge level, lowest first."""
+    boxes = seg.selective_search(read_image(real_asset(GROUP)), width=200)
+    area = boxes[:, 2] * boxes[:, 3]
+    assert np.median(area[: len(area) // 2]) < np.median(area[len(area) // 2:])
