@@ -22,6 +22,7 @@ import numpy as np
 from cvcourse import assets
 from cvcourse.evaluation import iou
 from cvcourse.images import check_image
+from cvcourse.validation import check_uint8
 
 Box = tuple[int, int, int, int]  # (x, y, w, h) in pixels
 
@@ -104,8 +105,8 @@ class Tracker:
     _started: bool = field(default=False, repr=False)
 
     def init(self, frame: np.ndarray, box: Sequence[float]) -> None:
-        """Learn the target from ``box`` = (x, y, w, h) in ``frame`` (BGR or gray)."""
-        frame = check_image(frame, "frame")
+        """Learn the target from ``box`` = (x, y, w, h) in ``frame`` (BGR or gray, ``uint8``)."""
+        frame = check_uint8(check_image(frame, "frame"), "frame", "OpenCV trackers")
         box = check_box(box, frame)
         result = self.opencv.init(frame, tuple(float(v) for v in box) if self.legacy else box)
         if result is False:  # the legacy API reports failure, the new one raises
@@ -116,7 +117,8 @@ class Tracker:
         """Find the target in the next ``frame``: ``(True, box)`` or ``(False, None)``."""
         if not self._started:
             raise RuntimeError("call init(frame, box) before update(frame)")
-        ok, box = self.opencv.update(check_image(frame, "frame"))
+        frame = check_uint8(check_image(frame, "frame"), "frame", "OpenCV trackers")
+        ok, box = self.opencv.update(frame)
         return (True, tuple(int(round(v)) for v in box)) if ok else (False, None)
 
 
@@ -178,11 +180,20 @@ class Track:
 def track(tracker: str | Tracker, frames: Sequence[np.ndarray], box: Sequence[float], progress: bool = False) -> Track:
     """Run a tracker (a name or a fresh :class:`Tracker`) from ``box`` in ``frames[0]`` through all frames.
 
-    ``boxes[0]`` is the initial box; only the ``update`` calls are timed.
+    ``boxes[0]`` is the initial box; only the ``update`` calls are timed. ``frames`` is a list
+    (or tuple) of ``uint8`` images, each checked before tracking starts.
     """
+    if not isinstance(frames, (list, tuple)):
+        raise TypeError(f"frames must be a list of images (e.g. from read_frames), not {type(frames).__name__}")
     if len(frames) == 0:
-        raise ValueError("no frames to track")
-    tracker = create_tracker(tracker) if isinstance(tracker, str) else tracker
+        raise ValueError("frames is an empty list: no frames to track")
+    for i, frame in enumerate(frames):
+        check_image(frame, f"frames[{i}]")
+    if isinstance(tracker, str):
+        tracker = create_tracker(tracker)
+    elif not isinstance(tracker, Tracker):
+        raise TypeError(f"tracker must be a tracker name such as 'CSRT' or a Tracker from create_tracker, "
+                        f"not {type(tracker).__name__}")
     tracker.init(frames[0], box)
     boxes: list[Box | None] = [check_box(box, frames[0])]
     rest: Iterable[np.ndarray] = frames[1:]
