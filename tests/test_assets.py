@@ -8,6 +8,7 @@ import sys
 import http.server
 import shutil
 import threading
+import warnings
 from dataclasses import replace
 from pathlib import Path
 
@@ -312,3 +313,85 @@ def test_md5_hashes_are_checked(isolated, monkeypatch, real_asset):
     fake_registry(monkeypatch, replace(assets.get(SMALL), hash="md5:" + "0" * 32, size=None))
     with pytest.raises(assets.AssetIntegrityError, match="expected md5"):
         assets.path(SMALL, download=False)
+
+
+# --- stand-ins: files a CVCOURSE_ASSETS folder's STAND-INS.csv names (tests/full_course) ---------
+
+FAKE = b"a stand-in, not the 80 COCO class names\n"
+
+
+def stand_in_folder(root: Path, content: bytes = FAKE, digest: str | None = None, name: str = SMALL) -> Path:
+    """A folder holding ``name`` with ``content`` and a manifest that lists it with ``digest``."""
+    (root / name).parent.mkdir(parents=True, exist_ok=True)
+    (root / name).write_bytes(content)
+    with (root / assets.STAND_IN_MANIFEST).open("w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["name", "sha256", "bytes", "stands_for", "made_by"])
+        writer.writerow([name, digest or hashlib.sha256(content).hexdigest(), len(content), "COCO names", "a test"])
+    return root
+
+
+def test_a_stand_in_is_accepted_with_its_manifest_hash_and_announced_once(isolated, monkeypatch):
+    folder = stand_in_folder(isolated / "stand-ins")
+    monkeypatch.setenv(assets.ENV_DIRS, str(folder))
+    monkeypatch.setattr(assets, "_announced_stand_ins", set())
+    with pytest.warns(assets.StandInWarning, match=r"'yolo_fastest/coco.names' is a STAND-IN for COCO names") as caught:
+        assert assets.path(SMALL, download=False) == folder / SMALL
+        assert assets.path(SMALL, download=False) == folder / SMALL
+    assert len([w for w in caught if issubclass(w.category, assets.StandInWarning)]) == 1
+    assert assets.status(assets.get(SMALL)) == ("ok, a STAND-IN (not the real file)", folder / SMALL)
+
+
+def test_a_stand_in_needs_the_manifests_hash_not_any_hash(isolated, monkeypatch):
+    folder = stand_in_folder(isolated / "stand-ins", digest="0" * 64)
+    monkeypatch.setenv(assets.ENV_DIRS, str(folder))
+    with pytest.raises(assets.AssetIntegrityError, match="listed as a stand-in .* does not have its sha256"):
+        assets.path(SMALL, download=False)
+    (folder / assets.STAND_IN_MANIFEST).write_text(f"name,sha256\n{SMALL},not-a-hash\n")
+    with pytest.raises(assets.AssetIntegrityError, match="no valid sha256"):
+        assets.path(SMALL, download=False)
+
+
+def test_a_corrupt_stand_in_is_refused(isolated, monkeypatch):
+    folder = stand_in_folder(isolated / "stand-ins")
+    (folder / SMALL).write_bytes(FAKE.upper())  # same size, other bytes
+    monkeypatch.setenv(assets.ENV_DIRS, str(folder))
+    with pytest.raises(assets.AssetIntegrityError, match="corrupt or changed stand-in"):
+        assets.path(SMALL, download=False)
+    assert assets.status(assets.get(SMALL))[0].startswith("CORRUPT")
+
+
+def test_files_a_manifest_does_not_list_are_checked_against_the_registry(isolated, monkeypatch):
+    folder = stand_in_folder(isolated / "stand-ins", name="yolo_fastest/yolo-fastest-1.1.cfg")
+    (folder / SMALL).write_bytes(FAKE)  # beside the stand-in, but not listed
+    monkeypatch.setenv(assets.ENV_DIRS, str(folder))
+    with pytest.raises(assets.AssetIntegrityError, match="the registry expects 625"):
+        assets.path(SMALL, download=False)
+
+
+def test_a_manifest_counts_only_in_a_cvcourse_assets_folder(isolated):
+    stand_in_folder(isolated / "repo" / "weights")  # the repository's own folder is not one
+    with pytest.raises(assets.AssetIntegrityError, match="the registry expects 625"):
+        assets.path(SMALL, download=False)
+
+
+def test_a_download_is_checked_against_the_registry_even_where_a_manifest_names_it(isolated, server, monkeypatch):
+    www, base = server
+    (www / "coco.names").write_bytes(FAKE)
+    folder = stand_in_folder(isolated / "stand-ins")
+    (folder / SMALL).unlink()  # listed, but not there: the lookup goes on to the download
+    monkeypatch.setenv(assets.ENV_DIRS, str(folder))
+    fake_registry(monkeypatch, replace(assets.get(SMALL), url=f"{base}/coco.names"))
+    with pytest.raises(assets.AssetIntegrityError, match="is corrupt"):
+        assets.path(SMALL)  # the served bytes have the manifest's hash, not the registry's
+    assert not (isolated / "downloads" / "weights" / SMALL).exists()
+
+
+def test_a_real_file_after_a_stand_in_folder_is_still_checked(isolated, monkeypatch, real_asset):
+    folder = stand_in_folder(isolated / "stand-ins", name="yolo_fastest/yolo-fastest-1.1.cfg")
+    (folder / "yolo_fastest" / "yolo-fastest-1.1.cfg").unlink()
+    real = real_asset(SMALL)
+    monkeypatch.setenv(assets.ENV_DIRS, f"{folder}{assets.os.pathsep}{real.parents[1]}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", assets.StandInWarning)
+        assert assets.path(SMALL, download=False) == real  # real, checked, no stand-in warning
