@@ -28,8 +28,8 @@ from cvcourse.validation import check_model, check_names, check_uint8
 KERAS_MODEL = ("layers", "get_layer")  # what check_model looks for in a Keras model
 
 # Default mode: the course's MobileNet v1 (α = 0.25) rebuilt from its TF Lite file; full course:
-# InceptionV3 with ImageNet weights (registry asset, downloaded on demand) on the layers of
-# TensorFlow's DeepDream tutorial (the slides name no network or layers).
+# InceptionV3 with ImageNet weights (registry asset, downloaded on demand); its deep layers are those
+# of TensorFlow's DeepDream tutorial (the slides name no network or layers).
 # "all": the layers to choose from in the notebook's widget.
 MOBILENET_LAYERS = {"shallow": ["Conv2d_3_pointwise"], "deep": ["Conv2d_9_pointwise"],
                     "all": [f"Conv2d_{i}_pointwise" for i in (1, 3, 5, 7, 9, 11, 13)]}
