@@ -76,6 +76,21 @@ def test_features_separate_the_classes():
     assert np.mean(rule == data.labels) >= 0.93
 
 
+def test_masks_and_features_are_cvtcolor_inrange_and_the_pixel_share(small_set):
+    # notebook 04 writes these steps out for one image before calling the helpers
+    image = small_set.images[0]
+    hsv = cv2.cvtColor(image, cv2.COLOR_BGR2HSV)
+    masks = ch.colour_masks(image)
+    by_hand = []
+    for name in ch.FEATURES:
+        low, high = ch.HSV_RANGES[name]
+        mask = cv2.inRange(hsv, np.array(low), np.array(high))
+        np.testing.assert_array_equal(masks[name], mask)
+        by_hand.append(100 * np.count_nonzero(mask) / mask.size)
+    np.testing.assert_allclose(ch.colour_features(image), by_hand)
+    np.testing.assert_allclose(ch.extract_features(small_set.images[:3])[0], by_hand)
+
+
 def test_masks_and_features_reject_bad_images():
     with pytest.raises(ValueError, match="BGR uint8"):
         ch.colour_features(np.zeros((10, 10), np.uint8))

@@ -45,6 +45,14 @@ def test_activation_functions():
     np.testing.assert_allclose(big, 0.5)
 
 
+def test_tanh_and_softmax_are_the_slides_formulas():
+    # notebook 04 writes both formulas out before using the helpers
+    x = np.linspace(-5, 5, 41)
+    np.testing.assert_allclose(neural.tanh(x), (np.exp(x) - np.exp(-x)) / (np.exp(x) + np.exp(-x)))
+    scores = np.array([2.0, 1.0, 0.1])
+    np.testing.assert_allclose(neural.softmax(scores), np.exp(scores) / np.exp(scores).sum())
+
+
 def test_hidden_neuron_rule_of_thumb():
     assert [neural.hidden_neurons(i, o) for i, o in [(2, 1), (7, 1), (8, 2), (4, 3)]] == [1.5, 4, 5, 3.5]
     with pytest.raises(ValueError):
@@ -237,6 +245,33 @@ def test_train_mlp_converges_with_bias_only():
     assert neural.accuracy(XOR, with_bias.mlp.predict(X)) == 1.0
     assert with_bias.mlp.n_parameters == 6 + 3 + 3 + 1 and net.n_parameters == 9
     assert np.all(np.diff(with_bias.mse[:100]) < 0)  # batch gradient descent: the loss goes down
+
+
+def test_bias_is_added_to_the_sum_and_updated_with_input_1():
+    # notebook 04's cell: the forward pass with biases by hand, and one update of the biases
+    net = neural.train_mlp(X, XOR, neural.add_bias(neural.MLP(neural.XOR_W_HIDDEN, neural.XOR_W_OUTPUT)),
+                           0.3, epochs=200).mlp
+    hidden = neural.sigmoid(X @ net.w_hidden + net.b_hidden)
+    np.testing.assert_allclose(neural.sigmoid(hidden @ net.w_output + net.b_output), net.predict(X))
+    np.testing.assert_allclose(neural.forward(X, net).hidden_sums[0], net.b_hidden)  # input 0 0
+    step = neural.backprop_step(X, XOR, neural.add_bias(neural.MLP(neural.XOR_W_HIDDEN, neural.XOR_W_OUTPUT)), 0.3)
+    np.testing.assert_allclose(step.mlp.b_output, 0.3 * step.delta_output.sum(axis=0))
+    np.testing.assert_allclose(step.mlp.b_hidden, 0.3 * step.delta_hidden.sum(axis=0))
+
+
+def test_stochastic_and_mini_batch_loops_written_out_match_train_mlp():
+    # notebook 04's train_by_hand: shuffle every epoch, one backprop_step per batch, rate / rows
+    x, y = neural.encode_credit_risk()
+    start = neural.init_mlp(4, 4, 3, seed=0)
+    runs = neural.compare_gradient_descent(x, y, start, learning_rate=1.0, epochs=10, seed=0)
+    for name, size in (("stochastic", 1), ("mini-batch (4)", 4)):
+        rng, mlp = np.random.default_rng(0), start
+        for _ in range(10):
+            order = rng.permutation(len(x))
+            for first in range(0, len(order), size):
+                rows = order[first:first + size]
+                mlp = neural.backprop_step(x[rows], y[rows], mlp, 1.0 / len(rows)).mlp
+        assert neural.mean_squared_error(y, mlp.predict(x)) == pytest.approx(runs[name].mse[-1])
 
 
 def test_batch_sizes_and_gradient_descent_comparison():
