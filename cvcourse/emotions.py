@@ -213,7 +213,11 @@ def emotions_in_frames(model, frames: Sequence[np.ndarray], detect: Callable[[np
 
 def plot_emotion_timeline(frame_numbers: Sequence[int], probabilities: np.ndarray,
                           class_names: Sequence[str] = FER2013_EMOTIONS, show: bool = True):
-    """Probability of each emotion over the frames (gaps where no face was found)."""
+    """Probability of each emotion over the frames (gaps where no face was found).
+
+    Each frame is a dot on the lines, so a face found in one frame between gaps shows too; the
+    frame axis spans all of ``frame_numbers``, so frames without a face at the end show as a gap.
+    """
     import matplotlib.pyplot as plt
 
     from cvcourse.display import finish_figure
@@ -224,7 +228,9 @@ def plot_emotion_timeline(frame_numbers: Sequence[int], probabilities: np.ndarra
         raise ValueError(f"probabilities {probabilities.shape} do not match {len(frame_numbers)} frames × {len(class_names)} classes")
     fig, ax = plt.subplots(figsize=(9, 3.2))
     for k, name in enumerate(class_names):
-        ax.plot(frame_numbers, probabilities[:, k], label=name, lw=1.5)
+        ax.plot(frame_numbers, probabilities[:, k], label=name, lw=1.5, marker="o", ms=2.5)
+    if len(frame_numbers) > 1:
+        ax.set_xlim(frame_numbers[0], frame_numbers[-1])
     ax.set_xlabel("frame")
     ax.set_ylabel("probability")
     ax.set_ylim(0, 1)

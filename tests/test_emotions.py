@@ -138,6 +138,16 @@ def test_plots():
         em.plot_emotion_bars(np.zeros((0, 7)), show=False)
 
 
+def test_timeline_shows_single_frames_and_all_frames():
+    p = np.full((6, 7), np.nan, dtype=np.float32)
+    p[2] = p[5] = 1 / 7  # two frames with a face, each between frames without one
+    p[0] = np.eye(7)[3]
+    fig = em.plot_emotion_timeline([10, 12, 14, 16, 18, 20], p, show=False)
+    ax = fig.axes[0]
+    assert all(line.get_marker() == "o" for line in ax.get_lines())  # an isolated frame is a dot
+    assert ax.get_xlim() == (10, 20)
+
+
 def test_load_fer2013_format(tmp_path):
     rows = [("3", " ".join(["10"] * 2304), "Training"), ("6", " ".join(["200"] * 2304), "PublicTest"),
             ("0", " ".join(["0"] * 2304), "Training")]
