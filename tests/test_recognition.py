@@ -63,6 +63,47 @@ def test_every_yale_face_is_detected_and_aligned(yale):
     assert light.shape == crop.shape and light.min() == 0 and light.max() == 255
 
 
+def test_normalize_lighting_is_notebook_02s_written_out_tan_triggs(yale):
+    """Notebook 02 writes Tan–Triggs out in six lines (γ 0.2, σ 1 and 2, α 0.1, τ 10): the helper does the same."""
+    import cv2
+
+    def tan_triggs(gray, gamma=0.2, sigma0=1.0, sigma1=2.0, alpha=0.1, tau=10.0):
+        x = np.power(gray.astype(np.float32) / 255 + 1e-3, gamma)
+        x = cv2.GaussianBlur(x, (0, 0), sigma0) - cv2.GaussianBlur(x, (0, 0), sigma1)
+        x = x / np.mean(np.abs(x) ** alpha) ** (1 / alpha)
+        x = x / np.mean(np.minimum(np.abs(x), tau) ** alpha) ** (1 / alpha)
+        x = tau * np.tanh(x / tau)
+        return cv2.normalize(x, None, 0, 255, cv2.NORM_MINMAX, dtype=cv2.CV_8U)
+
+    images, subjects, conditions, boxes = yale
+    for i in np.flatnonzero((subjects == 2) & np.isin(conditions, ("centerlight", "leftlight", "rightlight"))):
+        crop = recognition.align_face(images[i], boxes[i])
+        assert np.array_equal(tan_triggs(crop), recognition.normalize_lighting(crop))
+
+
+def test_leave_one_out_on_the_training_photos_chooses_radius_3(yale):
+    """Notebook 02's radius choice: each training face vs its nearest other training photo (distance 0,
+    itself or an exact copy, skipped); OpenCV's predict_collect and the chi-square matrix agree."""
+    import cv2
+
+    images, subjects, conditions, boxes = yale
+    crops = [recognition.normalize_lighting(recognition.align_face(im, b)) for im, b in zip(images, boxes)]
+    train, _ = recognition.split_by_condition(conditions, ("sad", "surprised"))
+    right = {}
+    for radius in (1, 2, 3):
+        d = recognition.chi_square_distances(*[recognition.lbph_features(crops, radius=radius)] * 2)[np.ix_(train, train)]
+        right[radius] = int(np.sum(subjects[train][np.where(d > 0, d, np.inf).argmin(axis=1)] == subjects[train]))
+    assert right == {1: 132, 2: 133, 3: 134}
+    model = recognition.create_lbph(radius=2)
+    model.train([crops[i] for i in train], subjects[train].astype(np.int32))
+    by_opencv = 0
+    for i in train:
+        collector = cv2.face.StandardCollector_create()
+        model.predict_collect(crops[i], collector)
+        by_opencv += next(label for label, d in collector.getResults(True) if d > 0) == subjects[i]
+    assert by_opencv == right[2]
+
+
 def test_lbph_recognises_the_test_faces_and_saves(yale, tmp_path):
     images, subjects, conditions, boxes = yale
     crops = [recognition.normalize_lighting(recognition.align_face(im, b)) for im, b in zip(images, boxes)]
