@@ -43,18 +43,38 @@ def load_images(dataset: str = "fashion", n: int | None = None) -> np.ndarray:
     return to_model_range(x)
 
 
-def check_batch(images: object, name: str = "images") -> np.ndarray:
-    """``images`` if it is a non-empty numeric array of 28×28 images (``(n, 28, 28)`` or
-    ``(n, 28, 28, 1)``), else the clear error :func:`cvcourse.images.check_image` gives one image."""
+def check_batch(images: object, name: str = "images",
+                size: tuple[int, int] | None = IMAGE_SHAPE[:2]) -> np.ndarray:
+    """``images`` if it is a non-empty numeric array of gray images, ``(n, h, w)`` or
+    ``(n, h, w, 1)`` with ``(h, w) == size`` (28×28 by default; ``size=None``: any size), and
+    every value finite; else the clear error :func:`cvcourse.images.check_image` gives one image.
+
+    A list (of images) or a bare string is refused with ``TypeError``: stack the images first
+    (``np.stack``)."""
     from cvcourse.images import check_image
 
     if isinstance(images, np.ndarray) and images.ndim in (3, 4) and images.shape[0] > 0:
         check_image(images[0], f"{name}[0]")          # None / type / dtype problems, worded as elsewhere
-        if images.shape[1:3] == IMAGE_SHAPE[:2] and (images.ndim == 3 or images.shape[3] == 1):
+        if images.dtype.kind == "f" and not np.isfinite(images).all():
+            bad = int(np.count_nonzero(~np.isfinite(images)))
+            raise ValueError(f"{name} holds {bad} NaN or infinite value(s) of {images.size}: "
+                             f"find the division by zero (or NaN input) that made them")
+        if ((size is None or images.shape[1:3] == tuple(size))
+                and (images.ndim == 3 or images.shape[3] == 1)):
             return images
     elif images is None or not isinstance(images, np.ndarray) or images.size == 0:
         check_image(images, name)
-    raise ValueError(f"{name} must be a batch of 28×28 gray images (n, 28, 28[, 1]), got shape {np.shape(images)}")
+    shape = "h×w" if size is None else f"{size[0]}×{size[1]}"
+    dims = "(n, h, w[, 1])" if size is None else f"(n, {size[0]}, {size[1]}[, 1])"
+    raise ValueError(f"{name} must be a batch of {shape} gray images {dims}, got shape {np.shape(images)}")
+
+
+def _as_array(images: object) -> object:
+    """A TensorFlow/Keras tensor as a numpy array; anything else (a list, a string, None) as it is,
+    for :func:`check_batch` to judge."""
+    if not isinstance(images, (np.ndarray, str, bytes, list, tuple)) and hasattr(images, "__array__"):
+        return np.asarray(images)
+    return images
 
 
 def to_model_range(images: np.ndarray) -> np.ndarray:
@@ -68,11 +88,10 @@ def to_model_range(images: np.ndarray) -> np.ndarray:
 
 
 def to_uint8(images) -> np.ndarray:
-    """Generator output in [-1, 1] (any shape ending in 28, 28[, 1]) → uint8 0–255, channel dropped."""
-    images = np.asarray(images, np.float32)
-    if images.ndim == 0 or images.size == 0:
-        raise ValueError(f"no images to convert (shape {images.shape})")
-    if images.shape[-1] == 1:
+    """Generator output in [-1, 1], a batch ``(n, 28, 28[, 1])`` (array or tensor) → uint8 0–255
+    ``(n, 28, 28)``, checked by :func:`check_batch` (a list or a bare string is refused)."""
+    images = check_batch(_as_array(images)).astype(np.float32)
+    if images.ndim == 4:
         images = images[..., 0]
     return np.clip(np.round((images + 1.0) * 127.5), 0, 255).astype(np.uint8)
 
@@ -82,8 +101,8 @@ def build_generator(latent_dim: int = LATENT_DIM, width: int = 24):
     a 3×3 convolution to 28×28×1 (tanh).
 
     Each ``Conv2DTranspose`` with stride 2 doubles the size; batch normalisation and leaky ReLU
-    between them, as in DCGAN. The last, ordinary convolution smooths the checkerboard pattern
-    that stride-2 transposed convolutions leave.
+    between them, as in DCGAN. The last, ordinary convolution can learn to smooth the checkerboard
+    pattern that stride-2 transposed convolutions leave (after a few steps the pattern is still plain).
     """
     import keras
     from keras import layers as L
@@ -150,6 +169,12 @@ def make_train_step(generator, discriminator, g_optimizer, d_optimizer, latent_d
     """
     import tensorflow as tf
 
+    from cvcourse.validation import check_model
+
+    check_model(generator, "generator", ("trainable_variables", "__call__"), "the generator (a Keras model)")
+    check_model(discriminator, "discriminator", ("trainable_variables", "__call__"),
+                "the discriminator (a Keras model)")
+
     def step(real, seed):
         n = tf.shape(real)[0]
         z = tf.random.stateless_normal((n, latent_dim), seed)
@@ -179,9 +204,22 @@ def batches(n: int, batch_size: int, rng: np.random.Generator) -> list[np.ndarra
 def train(generator, discriminator, images: np.ndarray, epochs: int, batch_size: int = 128, seed: int = 0,
           learning_rate: float | tuple[float, float] = 2e-4, on_epoch: Callable[[int], None] | None = None,
           progress: Callable | None = None) -> dict[str, list[float]]:
-    """Train for ``epochs`` with :func:`make_train_step`; returns the per-step ``d_loss``/``g_loss`` lists."""
+    """Train for ``epochs`` with :func:`make_train_step`; returns the per-step ``d_loss``/``g_loss`` lists.
+
+    ``images``: float ``(n, 28, 28[, 1])`` in [-1, 1] (:func:`load_images`, :func:`to_model_range`)."""
     import tensorflow as tf
 
+    from cvcourse.validation import check_model
+
+    check_model(generator, "generator", ("trainable_variables", "__call__", "input_shape"),
+                "the generator (a Keras model)")
+    check_model(discriminator, "discriminator", ("trainable_variables", "__call__"), "the discriminator (a Keras model)")
+    images = check_batch(images)
+    if images.dtype.kind != "f" or images.min() < -1.001 or images.max() > 1.001:
+        raise ValueError(f"images must be floats in [-1, 1] (gan.to_model_range), got {images.dtype} "
+                         f"{images.min():g}…{images.max():g}")
+    if images.ndim == 3:
+        images = images[..., None]
     g_opt, d_opt = make_optimizers(*np.atleast_1d(learning_rate))
     step = make_train_step(generator, discriminator, g_opt, d_opt, generator.input_shape[-1])
     rng = np.random.default_rng(seed)
@@ -200,9 +238,18 @@ def train(generator, discriminator, images: np.ndarray, epochs: int, batch_size:
 
 
 def grid(images: np.ndarray, rows: int, cols: int, pad: int = 2) -> np.ndarray:
-    """uint8 images ``(rows·cols, h, w)`` → one gray picture with ``pad`` px black gaps."""
-    images = np.asarray(images)
-    if images.ndim != 3 or len(images) != rows * cols:
+    """uint8 images ``(rows·cols, h, w)`` → one gray picture with ``pad`` px black gaps.
+
+    ``images`` is an array (each image checked by :func:`check_batch`, any h×w) or a list of
+    images, each checked by :func:`cvcourse.images.check_image` before they are stacked."""
+    if isinstance(images, (list, tuple)) and images:
+        from cvcourse.images import check_image
+
+        images = np.stack([check_image(im, f"images[{i}]") for i, im in enumerate(images)])
+    images = check_batch(_as_array(images), size=None)
+    if images.ndim == 4:
+        images = images[..., 0]
+    if len(images) != rows * cols:
         raise ValueError(f"need {rows * cols} images (n, h, w), got {images.shape}")
     h, w = images.shape[1:]
     out = np.zeros((rows * (h + pad) - pad, cols * (w + pad) - pad), images.dtype)

@@ -174,3 +174,26 @@ def test_batch_norm_modes_before_training(tf_keras):
     z = tf.random.stateless_normal((64, gan.LATENT_DIM), [0, 123])
     assert np.std(generator(z, training=False)) < 0.05
     assert np.std(generator(z, training=True)) > 0.2
+
+
+def test_bad_input_is_refused_before_any_work(tf_keras):
+    """to_uint8 and grid check the images (a tensor is fine, a list or a string is not for to_uint8);
+    make_train_step and train check both models first, and train refuses images outside [-1, 1]."""
+    tf, _ = tf_keras
+    batch = np.zeros((2, 28, 28, 1), np.float32)
+    assert gan.to_uint8(tf.constant(batch)).shape == (2, 28, 28)        # a tensor converts
+    with pytest.raises(TypeError, match="images"):
+        gan.to_uint8([batch[0], batch[1]])
+    with pytest.raises(ValueError, match="NaN"):
+        gan.to_uint8(np.concatenate([batch, batch + np.nan]))            # the NaN is in image 2
+    tiles = np.zeros((2, 3, 4), np.uint8)
+    assert gan.grid(list(tiles), 1, 2).shape == (3, 10)                 # a list of images, any size
+    with pytest.raises(ValueError, match=r"images\[1\]"):
+        gan.grid([tiles[0], tiles[1] > 0], 1, 2)
+    generator, discriminator = gan.build_generator(), gan.build_discriminator()
+    with pytest.raises(TypeError, match="discriminator"):
+        gan.make_train_step(generator, "d.keras", *gan.make_optimizers())
+    with pytest.raises(TypeError, match="generator"):
+        gan.train(None, discriminator, batch, 1)
+    with pytest.raises(ValueError, match=r"\[-1, 1\]"):
+        gan.train(generator, discriminator, np.zeros((2, 28, 28), np.uint8) + 255, 1)
