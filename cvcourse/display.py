@@ -46,6 +46,9 @@ def image_grid(
                   vmax=255 if im.dtype == np.uint8 else None)
         if titles is not None:
             ax.set_title(titles[i])
+    # Twice: the first pass lays out the axes before their images fix the aspect ratio, which can
+    # leave the title of a tall image (next to a wider one) cut off at the top of the figure.
+    fig.tight_layout()
     fig.tight_layout()
     return fig
 

@@ -80,6 +80,18 @@ def test_image_grid_and_titles(hopper):
     plt.close("all")
 
 
+def test_image_grid_titles_stay_inside_the_figure():
+    # A portrait image beside a square one: the portrait's title must not be cut at the top.
+    portrait, square = np.full((224, 191, 3), 120, np.uint8), np.full((384, 384, 3), 200, np.uint8)
+    for images in ([portrait, square], [portrait, portrait, square]):
+        fig = display.image_grid(images, titles=[f"title {i}" for i in range(len(images))], size=4)
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        tops = [ax.title.get_window_extent(renderer).y1 for ax in fig.axes]
+        assert max(tops) <= fig.bbox.height, (tops, fig.bbox.height)
+        plt.close(fig)
+
+
 def test_show_images_displays_one_compact_jpeg(hopper, monkeypatch):
     import IPython.display
 
