@@ -446,7 +446,7 @@ class MaskRCNN:
 
 
 def load_mask_rcnn(download: bool | None = None) -> MaskRCNN:
-    """The course's Mask R-CNN from the registry (full course: ~170 MB, downloaded on demand).
+    """The course's Mask R-CNN from the registry (full course: a large archive, downloaded on demand).
 
     The ``.tar.gz`` of the TF Object Detection model zoo is extracted next to itself once;
     OpenCV reads its ``frozen_inference_graph.pb`` with the ``.pbtxt`` text graph from opencv_extra.

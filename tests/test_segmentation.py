@@ -42,6 +42,13 @@ def test_deeplab_on_people(deeplab, real_asset):
     assert labels[5, 5] == 0 and labels[5, -5] == 0
 
 
+def test_segment_is_bilinear_resize_then_argmax(deeplab, real_asset):
+    """Notebook 14 writes the step out: the 21 score maps are resized to the photo, then argmax."""
+    image = read_image(real_asset(GROUP))
+    scores = cv2.resize(deeplab.scores(image), (image.shape[1], image.shape[0]), interpolation=cv2.INTER_LINEAR)
+    assert np.array_equal(deeplab.segment(image), scores.argmax(axis=2))
+
+
 def test_deeplab_finds_dog_and_bicycle(deeplab, real_asset):
     labels = deeplab.segment(read_image(real_asset("detection_images/dog.jpg")))
     shares = seg.class_shares(labels, deeplab.names)
