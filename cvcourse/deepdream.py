@@ -123,8 +123,9 @@ def dream_loss(model, x):
 def dream_step(model, x, step_size: float, shift: tuple[int, int] = (0, 0), loss_fn: Callable | None = None):
     """One gradient-ascent step on the image ``x`` (``(1, h, w, 3)`` in [-1, 1]).
 
-    The image is rolled by ``shift`` (pixels down, right) before the gradient and rolled back
-    after, so the network's fixed grid of strides and padding leaves no seams. ``loss_fn(model, x)``
+    The image is rolled by ``shift`` (pixels down, right; negative: up, left) before the gradient
+    and rolled back after, so that over many steps no pattern locked to the network's fixed grid of
+    strides and padding pays. ``loss_fn(model, x)``
     defaults to :func:`dream_loss`. Returns ``(loss before the step, new image)``.
     """
     import tensorflow as tf
