@@ -294,7 +294,7 @@ _VERSION = (r"(?i)(?:\b(?:python|tensorflow|keras|opencv|numpy|scikit-learn|scik
             r"jupyterlab|nbconvert|reveal\.js|mathjax|mediapipe|yolo-fastest|chromium|ipykernel|"
             r"matplotlib|pytorch|cuda|colab's keras|release|version)\s+|\bv)"
             r"(\d+(?:\.\d+)*(?:\.x)?(?:\s*(?:–|-|,|and|or|/)\s*\d+(?:\.\d+)+)*)")
-_CITATION_YEAR = (r"(?:\bet al\.?,?\s*|\b[A-Z][A-Za-z*]+,?\s+|,\s*|\(\s*|\band\s+|\bc\.\s*)"
+_CITATION_YEAR = (r"(?:\bet\s+al\.?,?\s*|\b[A-Z][A-Za-z*]+,?\s+|,\s*|\(\s*|\band\s+|\bc\.\s*)"
                   r"((?:1\d|20)\d\d)(?![\d,.]?\d)")
 
 
