@@ -269,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(work, ignore_errors=True)
     for failure in failures:
         print(f"\nFAILED {failure}")
-    print(f"\ncolab: {len(rows) - 0} passed, {len(failures)} failed")
+    print(f"\nColab job: {len(rows)} notebook runs finished, {len(failures)} of them with a failure")
     return 1 if failures else 0
 
 
