@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import csv
 import hashlib
-import io
 import re
 import struct
 import sys
@@ -237,10 +236,42 @@ def make_keras_notop(application: str) -> Callable[[Path, np.random.Generator], 
 
         keras.utils.set_random_seed(SEED)
         model = getattr(keras.applications, application)(include_top=False, weights=None)
+        calibrated = calibrate_batch_norms(model)
         save_keras2_weights(model, out)
         return (f"keras.applications.{application}(include_top=False, weights=None): its random "
-                f"initial weights ({model.count_params():,}) in the Keras 2 HDF5 layout")
+                f"initial weights ({model.count_params():,}) in the Keras 2 HDF5 layout"
+                + (f", the moving means and variances of its {calibrated} batch norms set from one "
+                   "batch of the shared photos (so that activations and gradients neither vanish "
+                   "nor explode)" if calibrated else ""))
     return make
+
+
+CALIBRATION_PHOTOS = ("photos/grace_hopper.jpg", "detection_images/dog.jpg", "detection_images/person.jpg",
+                      "style_transfer/great_wave_kanagawa.jpg")
+
+
+def calibrate_batch_norms(model, size: int = 160) -> int:
+    """Set every batch norm's moving mean and variance to its batch's statistics on the shared
+    photos (one forward pass in training mode with momentum 0); returns how many there are.
+
+    ``weights=None`` leaves them at 0 and 1, which do not normalise anything: through InceptionV3's
+    94 batch norms the signal then shrinks until the gradient on the pixels is ~1e-6.
+    """
+    import cv2
+    import keras
+
+    norms = [layer for layer in model.layers if isinstance(layer, keras.layers.BatchNormalization)]
+    if not norms:
+        return 0
+    batch = np.stack([cv2.resize(cv2.imread(str(_real(name)))[:, :, ::-1], (size, size), interpolation=cv2.INTER_AREA)
+                      for name in CALIBRATION_PHOTOS]).astype(np.float32) / 127.5 - 1
+    momenta = [layer.momentum for layer in norms]
+    for layer in norms:
+        layer.momentum = 0.0
+    model(batch, training=True)
+    for layer, momentum in zip(norms, momenta):
+        layer.momentum = momentum
+    return len(norms)
 
 
 # --- data sets -----------------------------------------------------------------------------------
@@ -254,17 +285,16 @@ def make_mnist(out: Path, rng: np.random.Generator) -> str:
     digits = load_digits()
     n_train, n_test = 3000, 500  # notebook 13 takes 40 batches of 64 after the first: 2,624
     order = rng.integers(0, len(digits.target), size=n_train + n_test)   # each digit ~2 times
-    images = []
-    for k in order:
-        digit = cv2.resize(digits.images[k] / 16.0, (20, 20), interpolation=cv2.INTER_LINEAR)
-        dy, dx = rng.integers(-2, 3, size=2)
-        images.append(np.roll(np.pad(digit, 4), (dy, dx), axis=(0, 1)))
+    # centred, as MNIST's digits are (shifting them at random would make the shift, not the
+    # digit, what PCA's first components see)
+    images = [np.pad(cv2.resize(digits.images[k] / 16.0, (20, 20), interpolation=cv2.INTER_LINEAR), 4)
+              for k in order]
     x = np.clip(np.round(np.stack(images) * 255), 0, 255).astype(np.uint8)
     y = digits.target[order].astype(np.uint8)
     with out.open("wb") as f:
         np.savez_compressed(f, x_train=x[:n_train], y_train=y[:n_train], x_test=x[n_train:], y_test=y[n_train:])
-    return (f"{n_train} + {n_test} scikit-learn digits drawn at random (8×8, scaled to 20×20, padded to "
-            "28×28, shifted ±2 px)")
+    return (f"{n_train} + {n_test} scikit-learn digits drawn at random (8×8, scaled to 20×20, centred "
+            "in 28×28)")
 
 
 def yale_files() -> list[tuple[str, Path]]:
@@ -310,6 +340,11 @@ def make_fer2013(out: Path, rng: np.random.Generator) -> str:
             f"({', '.join(YALE_TO_FER2013)}), randomly shifted and flipped, {usages}")
 
 
+def _zip_write(archive: zipfile.ZipFile, name: str, data: bytes | str) -> None:
+    """Write a member with a fixed time stamp: the same bytes give the same zip (and sha256)."""
+    archive.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data)
+
+
 CATS_DOGS_SPLITS = {"train": (0, 100), "validation": (2000, 50)}  # (first number, images per class)
 
 
@@ -340,15 +375,19 @@ def make_cats_and_dogs(out: Path, rng: np.random.Generator) -> str:
     ``vectorize.py``; drawn JPEG stand-ins (see :func:`_animal`)."""
     import cv2
 
+    import shutil
+
+    # cvcourse.transfer unzips it beside the zip once: an old unzipped copy must go with the old zip
+    shutil.rmtree(out.parent / "cats_and_dogs_filtered", ignore_errors=True)
     count = 0
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:
-        z.writestr("cats_and_dogs_filtered/vectorize.py", "# stand-in: the real zip holds a helper script here\n")
+        _zip_write(z, "cats_and_dogs_filtered/vectorize.py", "# stand-in: the real zip holds a helper script here\n")
         for split, (first, n) in CATS_DOGS_SPLITS.items():
             for kind in ("cat", "dog"):
                 for i in range(first, first + n):
                     ok, jpeg = cv2.imencode(".jpg", _animal(kind, rng), [cv2.IMWRITE_JPEG_QUALITY, 85])
                     assert ok
-                    z.writestr(f"cats_and_dogs_filtered/{split}/{kind}s/{kind}.{i}.jpg", jpeg.tobytes())
+                    _zip_write(z, f"cats_and_dogs_filtered/{split}/{kind}s/{kind}.{i}.jpg", jpeg.tobytes())
                     count += 1
     return f"{count} drawn JPEGs (cats: warm discs on light, dogs: cool stripes on dark), {CATS_DOGS_SPLITS}"
 
@@ -359,11 +398,11 @@ def make_yale_zip(out: Path, rng: np.random.Generator) -> str:
     assets hold the 164 other images (real); subject 1's centerlight is a copy of its "normal"."""
     files = dict(yale_files())
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:
-        z.writestr("yalefaces/Readme.txt", "stand-in zip: the Yale faces of the course's shared assets\n")
-        z.writestr("yalefaces/.DS_Store", b"\0\0\0\1Bud1" + bytes(24))
-        z.writestr("yalefaces/subject01.gif", files["yalefaces/subject01.normal"].read_bytes())
+        _zip_write(z, "yalefaces/Readme.txt", "stand-in zip: the Yale faces of the course's shared assets\n")
+        _zip_write(z, "yalefaces/.DS_Store", b"\0\0\0\1Bud1" + bytes(24))
+        _zip_write(z, "yalefaces/subject01.gif", files["yalefaces/subject01.normal"].read_bytes())
         for name, path in sorted(files.items()):
-            z.writestr(f"yalefaces/{name.split('/', 1)[1]}", path.read_bytes())
+            _zip_write(z, f"yalefaces/{name.split('/', 1)[1]}", path.read_bytes())
     return (f"the {len(files)} shared Yale GIFs + subject01.gif (a copy of subject01.normal, "
             "standing for the missing centerlight image), Readme.txt, .DS_Store")
 
@@ -384,13 +423,13 @@ MAKERS: dict[str, tuple[str, int, Callable[[Path, np.random.Generator], str]]] =
     "openpose_mpii/pose_iter_160000.caffemodel": (
         "OpenPose MPII body model, 4 stages (CMU)", 1,
         lambda out, rng: make_caffemodel(_real("openpose_mpii/pose_deploy_linevec_faster_4_stages.prototxt"), out, rng)),
-    **{name: (f"ImageNet weights of Keras' {app} without its top", 1, make_keras_notop(app))
+    **{name: (f"ImageNet weights of Keras' {app} without its top", 2, make_keras_notop(app))
        for name, app in KERAS_NOTOP.items()},
-    "mnist/mnist.npz": ("MNIST, 60,000 + 10,000 handwritten digits (Keras' copy)", 2, make_mnist),
+    "mnist/mnist.npz": ("MNIST, 60,000 + 10,000 handwritten digits (Keras' copy)", 3, make_mnist),
     "fer2013/fer2013.csv": ("FER2013, 35,887 48×48 faces with 7 emotions (Kaggle)", 1, make_fer2013),
-    "cats_and_dogs/cats_and_dogs_filtered.zip": ("Kaggle Dogs vs. Cats, the 3,000-photo filtered set", 1,
+    "cats_and_dogs/cats_and_dogs_filtered.zip": ("Kaggle Dogs vs. Cats, the 3,000-photo filtered set", 2,
                                                  make_cats_and_dogs),
-    "yalefaces_full/yalefaces.zip": ("the UCSD Yale Face Database zip, 165 images", 1, make_yale_zip),
+    "yalefaces_full/yalefaces.zip": ("the UCSD Yale Face Database zip, 165 images", 2, make_yale_zip),
 }
 # full-mode files with no stand-in, and why (the full-course run skips their steps by name)
 NO_STAND_IN = {
