@@ -4,6 +4,7 @@ A notebook whose default-mode assets are not on disk is skipped, naming the miss
 scikit-image's tests do) — unless ``CVCOURSE_REQUIRE_ASSETS=1`` (set by ``.ci/run``), which
 turns that into a failure, so a CI run with ``shared/assets`` present can never skip silently.
 """
+
 from __future__ import annotations
 
 import os
@@ -23,7 +24,11 @@ def missing_assets(notebook_number: str) -> list[str]:
     """Default-mode assets of a notebook that are not on disk (none are downloaded)."""
     from cvcourse import assets
 
-    return [n for n in assets.names(notebook=notebook_number, mode="default") if assets.locate(n) is None]
+    return [
+        n
+        for n in assets.names(notebook=notebook_number, mode="default")
+        if assets.locate(n) is None
+    ]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -42,8 +47,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             continue
         from cvcourse import assets
 
-        reason = (f"{item.path.name} needs assets not found locally: {', '.join(missing[:5])}"
-                  f"{' …' if len(missing) > 5 else ''} ({assets.missing_hint(missing)})")
+        reason = (
+            f"{item.path.name} needs assets not found locally: {', '.join(missing[:5])}"
+            f"{' …' if len(missing) > 5 else ''} ({assets.missing_hint(missing)})"
+        )
         if os.environ.get("CVCOURSE_REQUIRE_ASSETS"):
             raise pytest.UsageError(reason)
         item.add_marker(pytest.mark.skip(reason=reason))

@@ -6,6 +6,7 @@ Modules: :mod:`~cvcourse.assets` (find or download data and weights), :mod:`~cvc
 sets), :mod:`~cvcourse.evaluation` (IoU and detection scores), :mod:`~cvcourse.bench`
 (execute and time the notebooks).
 """
+
 __version__ = "0.1.0"
 
 import os as _os

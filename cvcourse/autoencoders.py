@@ -4,6 +4,7 @@ The networks themselves are written out in notebook 08 (encoder → code → dec
 its own target); these helpers load data, score and draw. PSNR is scikit-image's
 ``peak_signal_noise_ratio`` averaged over images.
 """
+
 from __future__ import annotations
 
 import math
@@ -27,10 +28,14 @@ def _as_batch(images: np.ndarray, name: str) -> np.ndarray:
         if len({im.shape for im in images}) > 1:
             raise ValueError(f"{name} have different shapes: {sorted({im.shape for im in images})}")
     elif not isinstance(images, np.ndarray):
-        raise TypeError(f"{name} must be a batch of images (a numpy array (n, H, W[, C])), not {type(images).__name__}")
+        raise TypeError(
+            f"{name} must be a batch of images (a numpy array (n, H, W[, C])), not {type(images).__name__}"
+        )
     images = np.asarray(images)
     if images.ndim not in (3, 4) or images.size == 0:
-        raise ValueError(f"{name} must be a non-empty batch (n, H, W) or (n, H, W, C), got shape {images.shape}")
+        raise ValueError(
+            f"{name} must be a non-empty batch (n, H, W) or (n, H, W, C), got shape {images.shape}"
+        )
     if images.dtype == bool or not np.issubdtype(images.dtype, np.number):
         raise ValueError(f"{name} must be numeric, got {images.dtype}")
     if images.dtype.kind == "f" and not np.isfinite(images).all():
@@ -60,17 +65,28 @@ def mean_psnr(reference: np.ndarray, images: np.ndarray) -> float:
 
     if reference.shape != images.shape:
         raise ValueError(f"reference {reference.shape} and images {images.shape} differ in shape")
-    return float(np.mean([peak_signal_noise_ratio(r.astype(np.float64), i.astype(np.float64), data_range=1.0)
-                          for r, i in zip(reference, images)]))
+    return float(
+        np.mean(
+            [
+                peak_signal_noise_ratio(r.astype(np.float64), i.astype(np.float64), data_range=1.0)
+                for r, i in zip(reference, images)
+            ]
+        )
+    )
 
 
 def reconstruction_errors(images: np.ndarray, reconstructions: np.ndarray) -> np.ndarray:
     """Mean squared error per image, shape ``(n,)``: how badly each image was reconstructed."""
-    images, reconstructions = _as_batch(images, "images"), _as_batch(reconstructions, "reconstructions")
+    images, reconstructions = (
+        _as_batch(images, "images"),
+        _as_batch(reconstructions, "reconstructions"),
+    )
     if images.shape != reconstructions.shape:
-        raise ValueError(f"images {images.shape} and reconstructions {reconstructions.shape} differ in shape")
+        raise ValueError(
+            f"images {images.shape} and reconstructions {reconstructions.shape} differ in shape"
+        )
     diff = images.astype(np.float64) - reconstructions.astype(np.float64)
-    return (diff ** 2).reshape(len(images), -1).mean(axis=1)
+    return (diff**2).reshape(len(images), -1).mean(axis=1)
 
 
 def code_image(code: np.ndarray) -> np.ndarray:
@@ -99,7 +115,9 @@ def show_rows(rows: Mapping[str, Sequence[np.ndarray]], size: float = 1.2, show:
     if not rows:
         raise ValueError("no rows to show")
     n = max(len(r) for r in rows.values())
-    fig, axes = plt.subplots(len(rows), n, figsize=(size * n, size * len(rows) + 0.2), squeeze=False)
+    fig, axes = plt.subplots(
+        len(rows), n, figsize=(size * n, size * len(rows) + 0.2), squeeze=False
+    )
     for r, (name, images) in enumerate(rows.items()):
         for c in range(n):
             ax = axes[r, c]
@@ -111,7 +129,12 @@ def show_rows(rows: Mapping[str, Sequence[np.ndarray]], size: float = 1.2, show:
             image = np.squeeze(np.asarray(images[c], dtype=np.float32))
             is_code = image.ndim != 2 or name.lower().startswith("code")
             image = code_image(image) if is_code else image
-            ax.imshow(image, cmap="viridis" if is_code else "gray", vmin=None if is_code else 0, vmax=None if is_code else 1)
+            ax.imshow(
+                image,
+                cmap="viridis" if is_code else "gray",
+                vmin=None if is_code else 0,
+                vmax=None if is_code else 1,
+            )
         axes[r, 0].set_ylabel(name, rotation=0, ha="right", va="center", fontsize=9)
     return finish_figure(fig, show)
 
@@ -125,7 +148,9 @@ def to_28x28(images: np.ndarray | Sequence[np.ndarray]) -> np.ndarray:
     for i, image in enumerate(images):
         image = check_image(image, f"images[{i}]")
         if image.ndim != 2 or image.dtype != np.uint8:
-            raise ValueError(f"images[{i}] must be a gray uint8 image, got {image.dtype} {image.shape}")
+            raise ValueError(
+                f"images[{i}] must be a gray uint8 image, got {image.dtype} {image.shape}"
+            )
         out.append(cv2.resize(image, (28, 28), interpolation=cv2.INTER_AREA))
     if not out:
         raise ValueError("no images")
@@ -142,34 +167,47 @@ def digits_like_mnist() -> tuple[np.ndarray, np.ndarray]:
 
     digits = load_digits()
     ink = digits.images / 16.0
-    images = np.stack([np.pad(cv2.resize(d, (20, 20), interpolation=cv2.INTER_LINEAR), 4) for d in ink])
+    images = np.stack(
+        [np.pad(cv2.resize(d, (20, 20), interpolation=cv2.INTER_LINEAR), 4) for d in ink]
+    )
     return np.clip(images, 0, 1)[..., None].astype(np.float32), digits.target
 
 
-def load_mnist(n_train: int | None = None, n_test: int | None = None, file: str | Path | None = None,
-               ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+def load_mnist(
+    n_train: int | None = None,
+    n_test: int | None = None,
+    file: str | Path | None = None,
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """MNIST handwritten digits (28 × 28 gray uint8; 60,000 train + 10,000 test), like ``keras.datasets``.
 
     ``file`` defaults to the registry's full-course asset ``mnist/mnist.npz`` (Keras' copy,
     downloaded on demand unless ``CVCOURSE_OFFLINE``); ``n_train``/``n_test`` keep the first N.
     Source: Yann LeCun and Corinna Cortes, CC BY-SA 3.0.
     """
-    file = assets.path("mnist/mnist.npz") if file is None else check_file(file, "file", "MNIST file")
+    file = (
+        assets.path("mnist/mnist.npz") if file is None else check_file(file, "file", "MNIST file")
+    )
     try:
         data = np.load(file)
     except (ValueError, OSError, EOFError) as error:
         raise ValueError(f"{file} is not a numpy .npz file ({error})") from None
     if not hasattr(data, "files"):
-        raise ValueError(f"{file} holds one array, not Keras' mnist.npz (x_train, y_train, x_test, y_test)")
+        raise ValueError(
+            f"{file} holds one array, not Keras' mnist.npz (x_train, y_train, x_test, y_test)"
+        )
     with data:
         missing = {"x_train", "y_train", "x_test", "y_test"} - set(data.files)
         if missing:
             raise ValueError(f"{file} is not Keras' mnist.npz: {sorted(missing)} missing")
-        return ((data["x_train"][:n_train], data["y_train"][:n_train]),
-                (data["x_test"][:n_test], data["y_test"][:n_test]))
+        return (
+            (data["x_train"][:n_train], data["y_train"][:n_train]),
+            (data["x_test"][:n_test], data["y_test"][:n_test]),
+        )
 
 
-def plot_error_histograms(errors: Mapping[str, np.ndarray], threshold: float | None = None, show: bool = True):
+def plot_error_histograms(
+    errors: Mapping[str, np.ndarray], threshold: float | None = None, show: bool = True
+):
     """Histograms of reconstruction errors per group of images (log-spaced bins), with an optional threshold line."""
     import matplotlib.pyplot as plt
 

@@ -5,6 +5,7 @@ prints a Markdown table. ``--write`` saves the executed notebooks in place: the 
 outputs are regenerated. Each notebook runs in its own process, whose kernel's peak resident
 memory is read from ``getrusage(RUSAGE_CHILDREN)``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,8 +29,12 @@ def execute(notebook: Path, write: bool = False, timeout: int = 600) -> float:
 
     nb = nbformat.read(notebook, as_version=4)
     start = time.perf_counter()
-    nbclient.NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(notebook.parent)}}).execute()
+    nbclient.NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(notebook.parent)}},
+    ).execute()
     seconds = time.perf_counter() - start
     if write:
         normalise_metadata(nb)
@@ -42,7 +47,11 @@ def execute(notebook: Path, write: bool = False, timeout: int = 600) -> float:
 
 def normalise_metadata(nb) -> None:
     """The metadata every course notebook carries: a python3 kernelspec, no jupytext pairing."""
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+    }
     nb.metadata.pop("jupytext", None)
     for cell in nb.cells:
         cell.metadata.pop("jupytext", None)
@@ -51,8 +60,12 @@ def normalise_metadata(nb) -> None:
 
 def measure(notebook: Path, write: bool = False) -> dict:
     """Run :func:`execute` in a child process; returns ``{notebook, seconds, peak_mib}``."""
-    out = subprocess.run([sys.executable, "-m", "cvcourse.bench", "--one", str(notebook)] + (["--write"] if write else []),
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "cvcourse.bench", "--one", str(notebook)]
+        + (["--write"] if write else []),
+        capture_output=True,
+        text=True,
+    )
     if out.returncode != 0:
         raise RuntimeError(f"{notebook.name} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -62,27 +75,44 @@ def table(rows: Sequence[dict]) -> str:
     """The Markdown table of measured rows."""
     lines = ["| notebook | wall s | peak MiB | ≤ 90 s |", "|---|---:|---:|:---:|"]
     for r in rows:
-        lines.append(f"| {r['notebook']} | {r['seconds']:.1f} | {r['peak_mib']:.0f} | {'yes' if r['seconds'] <= BUDGET_S else 'NO'} |")
+        lines.append(
+            f"| {r['notebook']} | {r['seconds']:.1f} | {r['peak_mib']:.0f} | {'yes' if r['seconds'] <= BUDGET_S else 'NO'} |"
+        )
     return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line entry point (see the module docstring)."""
-    parser = argparse.ArgumentParser(prog="python -m cvcourse.bench", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m cvcourse.bench", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("notebooks", nargs="*", type=Path)
-    parser.add_argument("--write", action="store_true", help="save the executed notebooks (regenerate outputs)")
+    parser.add_argument(
+        "--write", action="store_true", help="save the executed notebooks (regenerate outputs)"
+    )
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
         seconds = execute(args.notebooks[0], write=args.write)
         peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        print(json.dumps({"notebook": args.notebooks[0].name, "seconds": seconds, "peak_mib": peak_kib / 1024}))
+        print(
+            json.dumps(
+                {
+                    "notebook": args.notebooks[0].name,
+                    "seconds": seconds,
+                    "peak_mib": peak_kib / 1024,
+                }
+            )
+        )
         return 0
     notebooks = args.notebooks or sorted((REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     rows = []
     for nb in notebooks:
         rows.append(measure(nb, write=args.write))
-        print(f"{rows[-1]['notebook']}: {rows[-1]['seconds']:.1f} s, {rows[-1]['peak_mib']:.0f} MiB", file=sys.stderr)
+        print(
+            f"{rows[-1]['notebook']}: {rows[-1]['seconds']:.1f} s, {rows[-1]['peak_mib']:.0f} MiB",
+            file=sys.stderr,
+        )
     print(table(rows))
     return 0 if all(r["seconds"] <= BUDGET_S for r in rows) else 1
 

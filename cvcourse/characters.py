@@ -17,6 +17,7 @@ colour hardly does.
 :func:`write_features_csv` writes them in the slides' CSV format (6 features and the class, no
 header).
 """
+
 from __future__ import annotations
 
 import csv
@@ -34,7 +35,14 @@ from cvcourse.validation import check_file, check_output_file
 CLASSES = ("kid", "dad")
 
 #: The six features in the slides' column order: the dad's three, then the kid's three.
-FEATURES = ("brown mouth", "blue pants", "gray shoes", "orange T-shirt", "blue shorts", "blue sneakers")
+FEATURES = (
+    "brown mouth",
+    "blue pants",
+    "gray shoes",
+    "orange T-shirt",
+    "blue shorts",
+    "blue sneakers",
+)
 
 #: Inclusive OpenCV HSV ranges (H 0-179, S and V 0-255), ``(low, high)`` per feature.
 HSV_RANGES: dict[str, tuple[tuple[int, int, int], tuple[int, int, int]]] = {
@@ -66,7 +74,9 @@ _UNIT = 2
 _CANVAS = (60 * _UNIT, 104 * _UNIT)
 
 
-def _jitter(rng: np.random.Generator, hsv: tuple[int, int, int], dh: int = 2, dsv: int = 12) -> tuple[int, int, int]:
+def _jitter(
+    rng: np.random.Generator, hsv: tuple[int, int, int], dh: int = 2, dsv: int = 12
+) -> tuple[int, int, int]:
     """The BGR colour of ``hsv`` with hue ±``dh`` and saturation/value ±``dsv`` of jitter."""
     h = int(np.clip(hsv[0] + rng.integers(-dh, dh + 1), 0, 179))
     s = int(np.clip(hsv[1] + rng.integers(-dsv, dsv + 1), 0, 255))
@@ -98,18 +108,41 @@ class _Pen:
         """A filled rectangle between two corners."""
         cv2.rectangle(self.canvas, self.pt(x0, y0), self.pt(x1, y1), self.colour(part), -1)
 
-    def ellipse(self, x: float, y: float, ax: float, ay: float, part: str, angle: float = 0) -> None:
+    def ellipse(
+        self, x: float, y: float, ax: float, ay: float, part: str, angle: float = 0
+    ) -> None:
         """A filled ellipse centred at ``(x, y)`` with half-axes ``(ax, ay)``."""
-        cv2.ellipse(self.canvas, self.pt(x, y), (int(ax * _UNIT), int(ay * _UNIT)), angle, 0, 360,
-                    self.colour(part), -1, cv2.LINE_AA)
+        cv2.ellipse(
+            self.canvas,
+            self.pt(x, y),
+            (int(ax * _UNIT), int(ay * _UNIT)),
+            angle,
+            0,
+            360,
+            self.colour(part),
+            -1,
+            cv2.LINE_AA,
+        )
 
     def line(self, x0: float, y0: float, x1: float, y1: float, part: str, width: float) -> None:
         """A thick line (a limb)."""
-        cv2.line(self.canvas, self.pt(x0, y0), self.pt(x1, y1), self.colour(part), max(1, int(width * _UNIT)), cv2.LINE_AA)
+        cv2.line(
+            self.canvas,
+            self.pt(x0, y0),
+            self.pt(x1, y1),
+            self.colour(part),
+            max(1, int(width * _UNIT)),
+            cv2.LINE_AA,
+        )
 
     def poly(self, points: list[tuple[float, float]], part: str) -> None:
         """A filled polygon."""
-        cv2.fillPoly(self.canvas, [np.array([self.pt(x, y) for x, y in points], np.int32)], self.colour(part), cv2.LINE_AA)
+        cv2.fillPoly(
+            self.canvas,
+            [np.array([self.pt(x, y) for x, y in points], np.int32)],
+            self.colour(part),
+            cv2.LINE_AA,
+        )
 
     def dot_eyes(self, y: float, dx: float) -> None:
         """Two small black eyes, shifted a little to look in a random direction."""
@@ -117,7 +150,9 @@ class _Pen:
         for side in (-1, 1):
             self.ellipse(side * dx + look, y, 1.3, 1.6, "black")
 
-    def limb(self, x0: float, y0: float, angle_deg: float, length: float, part: str, width: float) -> tuple[float, float]:
+    def limb(
+        self, x0: float, y0: float, angle_deg: float, length: float, part: str, width: float
+    ) -> tuple[float, float]:
         """A limb from ``(x0, y0)`` at ``angle_deg`` (0 = straight down, positive = outwards)."""
         a = np.radians(angle_deg)
         x1 = x0 + np.sign(x0 or 1) * length * np.sin(a)
@@ -130,7 +165,9 @@ def _check_canvas(canvas: object) -> np.ndarray:
     """``canvas`` if it is a BGR uint8 image ``(H, W, 3)`` to draw on in place, else a clear error."""
     canvas = check_image(canvas, "canvas")
     if canvas.ndim != 3 or canvas.shape[2] != 3 or canvas.dtype != np.uint8:
-        raise ValueError(f"canvas must be a BGR uint8 image (H x W x 3) to draw on, got {canvas.dtype} {canvas.shape}")
+        raise ValueError(
+            f"canvas must be a BGR uint8 image (H x W x 3) to draw on, got {canvas.dtype} {canvas.shape}"
+        )
     return canvas
 
 
@@ -175,7 +212,10 @@ def draw_dad(canvas: np.ndarray, rng: np.random.Generator) -> None:
     p.dot_eyes(89, 4)
 
 
-DRAWERS: dict[str, Callable[[np.ndarray, np.random.Generator], None]] = {"kid": draw_kid, "dad": draw_dad}
+DRAWERS: dict[str, Callable[[np.ndarray, np.random.Generator], None]] = {
+    "kid": draw_kid,
+    "dad": draw_dad,
+}
 
 
 def draw_background(size: int, rng: np.random.Generator, clutter: int = 8) -> np.ndarray:
@@ -199,7 +239,9 @@ def draw_background(size: int, rng: np.random.Generator, clutter: int = 8) -> np
     return image
 
 
-def make_character(kind: str, rng: np.random.Generator, size: int = 96, clutter: int = 8) -> np.ndarray:
+def make_character(
+    kind: str, rng: np.random.Generator, size: int = 96, clutter: int = 8
+) -> np.ndarray:
     """One BGR ``size``×``size`` image of ``kind`` (``"kid"``/``"dad"``) on a cluttered background.
 
     The figure is 45-90 % of the image tall, tilted ±15°, maybe mirrored, anywhere it fits.
@@ -264,9 +306,13 @@ def colour_masks(image: np.ndarray) -> dict[str, np.ndarray]:
     """One 0/255 mask per feature: the pixels of a BGR image inside that feature's HSV range."""
     image = check_image(image)
     if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
-        raise ValueError(f"colour features need a BGR uint8 image (H x W x 3), got {image.dtype} {image.shape}")
+        raise ValueError(
+            f"colour features need a BGR uint8 image (H x W x 3), got {image.dtype} {image.shape}"
+        )
     hsv = cv2.cvtColor(image, cv2.COLOR_BGR2HSV)
-    return {name: cv2.inRange(hsv, np.array(lo), np.array(hi)) for name, (lo, hi) in HSV_RANGES.items()}
+    return {
+        name: cv2.inRange(hsv, np.array(lo), np.array(hi)) for name, (lo, hi) in HSV_RANGES.items()
+    }
 
 
 def colour_features(image: np.ndarray) -> np.ndarray:
@@ -280,13 +326,21 @@ def extract_features(images: np.ndarray) -> np.ndarray:
     if isinstance(images, (list, tuple)):
         images = [check_image(im, f"images[{i}]") for i, im in enumerate(images)]
         if len({im.shape for im in images}) > 1:
-            raise ValueError("images have different shapes: give a stack (n, H, W, 3) of same-sized images")
+            raise ValueError(
+                "images have different shapes: give a stack (n, H, W, 3) of same-sized images"
+            )
     elif not isinstance(images, np.ndarray):
-        raise TypeError(f"images must be a stack (n, H, W, 3) of BGR uint8 images, not {type(images).__name__}")
+        raise TypeError(
+            f"images must be a stack (n, H, W, 3) of BGR uint8 images, not {type(images).__name__}"
+        )
     images = np.asarray(images)
     if images.ndim != 4:
         raise ValueError(f"images must be a stack (n, H, W, 3), got shape {images.shape}")
-    return np.stack([colour_features(im) for im in images]) if len(images) else np.zeros((0, len(FEATURES)))
+    return (
+        np.stack([colour_features(im) for im in images])
+        if len(images)
+        else np.zeros((0, len(FEATURES)))
+    )
 
 
 def write_features_csv(path: str | Path, features: np.ndarray, labels: np.ndarray) -> Path:
@@ -315,7 +369,11 @@ def read_features_csv(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
     try:
         data = np.loadtxt(path, delimiter=",", ndmin=2)
     except ValueError as error:
-        raise ValueError(f"{path} is not a features CSV (6 numbers and the class a line): {error}") from None
+        raise ValueError(
+            f"{path} is not a features CSV (6 numbers and the class a line): {error}"
+        ) from None
     if data.shape[1] != len(FEATURES) + 1:
-        raise ValueError(f"{path} has {data.shape[1]} columns, expected {len(FEATURES) + 1} (6 features and the class)")
+        raise ValueError(
+            f"{path} has {data.shape[1]} columns, expected {len(FEATURES) + 1} (6 features and the class)"
+        )
     return data[:, :-1], data[:, -1].astype(int)

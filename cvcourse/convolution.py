@@ -15,6 +15,7 @@ Example (the slides' 7×7 image and 3×3 feature detector)::
     >>> sums[0]
     '0*1 + 0*0 + 0*0 + 0*1 + 1*0 + 0*1 + 0*0 + 0*1 + 0*1 = 0'
 """
+
 from __future__ import annotations
 
 import math
@@ -109,7 +110,9 @@ def _check_pair(image: object, kernel: object) -> tuple[np.ndarray, np.ndarray]:
 def output_size(n: int, k: int, stride: int = 1, padding: int = 0) -> int:
     """Length of a valid correlation/pooling output: ``(n + 2*padding - k) // stride + 1``."""
     if k < 1 or stride < 1 or padding < 0:
-        raise ValueError(f"need k >= 1, stride >= 1, padding >= 0; got k={k}, stride={stride}, padding={padding}")
+        raise ValueError(
+            f"need k >= 1, stride >= 1, padding >= 0; got k={k}, stride={stride}, padding={padding}"
+        )
     if k > n + 2 * padding:
         raise ValueError(f"a window of {k} does not fit in {n} (+{padding} padding on each side)")
     return (n + 2 * padding - k) // stride + 1
@@ -136,7 +139,7 @@ def cross_correlate(image: object, kernel: object) -> np.ndarray:
     out = np.zeros((rows, cols), dtype=np.result_type(image, kernel))
     for i in range(rows):
         for j in range(cols):
-            out[i, j] = np.sum(image[i:i + kh, j:j + kw] * kernel)
+            out[i, j] = np.sum(image[i : i + kh, j : j + kw] * kernel)
     return out
 
 
@@ -148,7 +151,9 @@ def window_sum_text(window: np.ndarray, kernel: np.ndarray) -> str:
     """One window's sum written out, row by row, as on the slides: ``0*1 + 1*0 + ... = 1``."""
     window, kernel = check_matrix(window, "window"), check_matrix(kernel, "kernel")
     if window.shape != kernel.shape:
-        raise ValueError(f"window {window.shape} and kernel {kernel.shape} must have the same shape")
+        raise ValueError(
+            f"window {window.shape} and kernel {kernel.shape} must have the same shape"
+        )
     terms = " + ".join(f"{_fmt(p)}*{_fmt(k)}" for p, k in zip(window.ravel(), kernel.ravel()))
     return f"{terms} = {_fmt(np.sum(window * kernel))}"
 
@@ -163,7 +168,7 @@ def feature_map_steps(image: object, kernel: object) -> tuple[np.ndarray, list[s
     fmap = cross_correlate(image, kernel)
     kh, kw = kernel.shape
     sums = [
-        window_sum_text(image[i:i + kh, j:j + kw], kernel)
+        window_sum_text(image[i : i + kh, j : j + kw], kernel)
         for i in range(fmap.shape[0])
         for j in range(fmap.shape[1])
     ]
@@ -193,7 +198,9 @@ def relu(x: object) -> np.ndarray:
     return np.maximum(a, 0)
 
 
-def max_pool(feature_map: object, size: int = 2, stride: int | None = None, partial: bool = True) -> np.ndarray:
+def max_pool(
+    feature_map: object, size: int = 2, stride: int | None = None, partial: bool = True
+) -> np.ndarray:
     """Max pooling of a 2-D feature map with ``size``×``size`` windows moved by ``stride``.
 
     ``stride`` defaults to ``size`` (windows that do not overlap). With ``partial=True`` (the
@@ -212,12 +219,14 @@ def max_pool(feature_map: object, size: int = 2, stride: int | None = None, part
         rows, cols = math.ceil(h / stride), math.ceil(w / stride)
     else:
         if size > h or size > w:
-            raise ValueError(f"a {size}×{size} window does not fit in a {h}×{w} map (use partial=True)")
+            raise ValueError(
+                f"a {size}×{size} window does not fit in a {h}×{w} map (use partial=True)"
+            )
         rows, cols = output_size(h, size, stride), output_size(w, size, stride)
     out = np.empty((rows, cols), dtype=fmap.dtype)
     for i in range(rows):
         for j in range(cols):
-            out[i, j] = fmap[i * stride:i * stride + size, j * stride:j * stride + size].max()
+            out[i, j] = fmap[i * stride : i * stride + size, j * stride : j * stride + size].max()
     return out
 
 
@@ -260,13 +269,17 @@ def fixed_conv2d(
     k = stack_kernels(kernels)
     n, kh, kw = k.shape
     b = np.broadcast_to(np.asarray(bias, dtype=np.float32), (n,)).copy()
-    layer = keras.layers.Conv2D(n, (kh, kw), padding=padding, activation=activation, trainable=False)
+    layer = keras.layers.Conv2D(
+        n, (kh, kw), padding=padding, activation=activation, trainable=False
+    )
     layer.build((None, None, None, 1))
     layer.set_weights([k.transpose(1, 2, 0)[:, :, None, :], b])  # Keras wants (kh, kw, in, out)
     return layer
 
 
-def keras_feature_maps(image: object, kernels: object | Sequence[object], activation: str | None = None) -> np.ndarray:
+def keras_feature_maps(
+    image: object, kernels: object | Sequence[object], activation: str | None = None
+) -> np.ndarray:
     """The ``(n, H', W')`` feature maps that a Keras ``Conv2D`` with ``kernels`` computes on ``image``."""
     image = check_matrix(image, "image")
     k = stack_kernels(kernels)
@@ -300,11 +313,21 @@ def show_matrices(
     if titles is not None and len(titles) != len(mats):
         raise ValueError(f"{len(titles)} titles for {len(mats)} matrices")
     widths = [m.shape[1] for m in mats]
-    fig, axes = plt.subplots(1, len(mats), figsize=(0.45 * sum(widths) + 0.6 * len(mats), 0.45 * max(m.shape[0] for m in mats) + 0.8),
-                             gridspec_kw={"width_ratios": widths}, squeeze=False)
+    fig, axes = plt.subplots(
+        1,
+        len(mats),
+        figsize=(0.45 * sum(widths) + 0.6 * len(mats), 0.45 * max(m.shape[0] for m in mats) + 0.8),
+        gridspec_kw={"width_ratios": widths},
+        squeeze=False,
+    )
     for k, (ax, m) in enumerate(zip(axes[0], mats)):
         lim = float(np.abs(m).max()) or 1.0
-        ax.imshow(m, cmap="Greys" if m.min() >= 0 else "bwr", vmin=0 if m.min() >= 0 else -lim, vmax=lim * 1.6 if m.min() >= 0 else lim)
+        ax.imshow(
+            m,
+            cmap="Greys" if m.min() >= 0 else "bwr",
+            vmin=0 if m.min() >= 0 else -lim,
+            vmax=lim * 1.6 if m.min() >= 0 else lim,
+        )
         for (i, j), v in np.ndenumerate(m):
             ax.text(j, i, _fmt(v), ha="center", va="center", fontsize=10)
         ax.set_xticks(np.arange(-0.5, m.shape[1]), minor=True)
@@ -317,7 +340,9 @@ def show_matrices(
             r, c, s = window
             ax.add_patch(Rectangle((c - 0.5, r - 0.5), s, s, fill=False, ec="red", lw=2.5))
         if k == len(mats) - 1 and cell is not None:
-            ax.add_patch(Rectangle((cell[1] - 0.5, cell[0] - 0.5), 1, 1, fill=False, ec="red", lw=2.5))
+            ax.add_patch(
+                Rectangle((cell[1] - 0.5, cell[0] - 0.5), 1, 1, fill=False, ec="red", lw=2.5)
+            )
     return finish_figure(fig, show)
 
 
@@ -343,27 +368,58 @@ def plot_dense_step(
     weights = [np.asarray(w, dtype=float) for w in (w_hidden, w_output)]
     for k, w in enumerate(weights):
         if w.shape != (layers[k].size, layers[k + 1].size):
-            raise ValueError(f"weights {k + 1} have shape {w.shape}, expected {(layers[k].size, layers[k + 1].size)}")
+            raise ValueError(
+                f"weights {k + 1} have shape {w.shape}, expected {(layers[k].size, layers[k + 1].size)}"
+            )
     output_labels = None if output_labels is None else check_names(output_labels, "output_labels")
     if output_labels is not None and len(output_labels) != layers[2].size:
         raise ValueError(f"{len(output_labels)} output labels for {layers[2].size} outputs")
     n = max(v.size for v in layers)
     fig, ax = plt.subplots(figsize=(7, max(3.0, 0.2 * n + 1)))
-    ys = [(n - 1) / 2 - (np.arange(v.size) - (v.size - 1) / 2) * (n - 1) / max(v.size - 1 + 2 * (v.size < n), 1) for v in layers]
+    ys = [
+        (n - 1) / 2
+        - (np.arange(v.size) - (v.size - 1) / 2) * (n - 1) / max(v.size - 1 + 2 * (v.size < n), 1)
+        for v in layers
+    ]
     xs = [0.0, 1.0, 2.0]
     for k, w in enumerate(weights):
         scale = float(np.abs(w).max()) or 1.0
         for (i, j), value in np.ndenumerate(w):
-            ax.plot([xs[k], xs[k + 1]], [ys[k][i], ys[k + 1][j]], color="tab:red" if value > 0 else "tab:blue",
-                    lw=0.2 + 2.0 * abs(value) / scale, alpha=0.25 + 0.6 * abs(value) / scale, zorder=1)
+            ax.plot(
+                [xs[k], xs[k + 1]],
+                [ys[k][i], ys[k + 1][j]],
+                color="tab:red" if value > 0 else "tab:blue",
+                lw=0.2 + 2.0 * abs(value) / scale,
+                alpha=0.25 + 0.6 * abs(value) / scale,
+                zorder=1,
+            )
     for k, (x, v, y) in enumerate(zip(xs, layers, ys)):
         for value, yy in zip(v, y):
-            ax.scatter([x], [yy], s=(220 if v.size > 12 else 1000), color="white", edgecolors="black", zorder=2)
-            ax.text(x, yy, _fmt(round(float(value), 2)), ha="center", va="center", fontsize=7 if v.size > 12 else 9, zorder=3)
+            ax.scatter(
+                [x],
+                [yy],
+                s=(220 if v.size > 12 else 1000),
+                color="white",
+                edgecolors="black",
+                zorder=2,
+            )
+            ax.text(
+                x,
+                yy,
+                _fmt(round(float(value), 2)),
+                ha="center",
+                va="center",
+                fontsize=7 if v.size > 12 else 9,
+                zorder=3,
+            )
     if output_labels is not None:
         for label, yy in zip(output_labels, ys[2]):
             ax.text(xs[2] + 0.12, yy, label, ha="left", va="center", fontsize=9)
-    names = [f"flattened ({layers[0].size})", f"hidden, ReLU ({layers[1].size})", f"output, softmax ({layers[2].size})"]
+    names = [
+        f"flattened ({layers[0].size})",
+        f"hidden, ReLU ({layers[1].size})",
+        f"output, softmax ({layers[2].size})",
+    ]
     for x, name in zip(xs, names):
         ax.text(x, n - 0.2 + 0.03 * n, name, ha="center", va="bottom", fontsize=10)
     ax.set_xlim(-0.4, 2.6)
@@ -415,12 +471,16 @@ def detector_explorer(image: object, presets: dict[str, object] | None = None, w
         raise ValueError("need at least one preset detector")
     for name, k in presets.items():
         if np.shape(k) != (3, 3):
-            raise ValueError(f"preset {name!r} has shape {np.shape(k)}; the explorer edits 3×3 detectors")
+            raise ValueError(
+                f"preset {name!r} has shape {np.shape(k)}; the explorer edits 3×3 detectors"
+            )
     names = list(presets)
     dropdown = widgets.Dropdown(options=names, value=names[0], description="preset")
     relu_box = widgets.Checkbox(value=True, description="ReLU (negatives → 0)", indent=False)
-    boxes = [widgets.FloatText(value=round(float(v), 3), step=0.5, layout=widgets.Layout(width="72px"))
-             for v in np.ravel(presets[names[0]])]
+    boxes = [
+        widgets.FloatText(value=round(float(v), 3), step=0.5, layout=widgets.Layout(width="72px"))
+        for v in np.ravel(presets[names[0]])
+    ]
     grid = widgets.GridBox(boxes, layout=widgets.Layout(grid_template_columns="repeat(3, 78px)"))
     caption = widgets.Label()
     picture = widgets.Image(format="jpeg", width=width)
@@ -434,8 +494,10 @@ def detector_explorer(image: object, presets: dict[str, object] | None = None, w
         detector = np.array([b.value for b in boxes], dtype=np.float32).reshape(3, 3)
         fmap = apply_detector(image, detector, relu_output=relu_box.value)
         picture.value = encode_image(np.hstack([shown, gap, for_display(fmap)]), quality=85)
-        caption.value = (f"left: image · right: feature map (values {fmap.min():.0f} … {fmap.max():.0f}; "
-                         f"detector sum {detector.sum():g}{'; gray = 0' if fmap.min() < 0 else ''})")
+        caption.value = (
+            f"left: image · right: feature map (values {fmap.min():.0f} … {fmap.max():.0f}; "
+            f"detector sum {detector.sum():g}{'; gray = 0' if fmap.min() < 0 else ''})"
+        )
 
     def fill(change: dict) -> None:
         state["filling"] = True
@@ -473,13 +535,19 @@ def matrices_html(
         for i in range(m.shape[0]):
             cells = []
             for j in range(m.shape[1]):
-                hot = (k == 0 and window is not None and window[0] <= i < window[0] + window[2]
-                       and window[1] <= j < window[1] + window[2]) or (k == len(mats) - 1 and cell == (i, j))
+                hot = (
+                    k == 0
+                    and window is not None
+                    and window[0] <= i < window[0] + window[2]
+                    and window[1] <= j < window[1] + window[2]
+                ) or (k == len(mats) - 1 and cell == (i, j))
                 style = td + (";background:#f8c0c0;font-weight:bold" if hot else "")
                 cells.append(f'<td style="{style}">{_fmt(m[i, j])}</td>')
             rows.append("<tr>" + "".join(cells) + "</tr>")
         title = f"<div style='text-align:center'>{titles[k]}</div>" if titles is not None else ""
-        tables.append(f"<div style='margin-right:1.5em'>{title}<table style='border-collapse:collapse'>{''.join(rows)}</table></div>")
+        tables.append(
+            f"<div style='margin-right:1.5em'>{title}<table style='border-collapse:collapse'>{''.join(rows)}</table></div>"
+        )
     return "<div style='display:flex;align-items:flex-start'>" + "".join(tables) + "</div>"
 
 
@@ -500,8 +568,12 @@ def step_explorer(image: object, kernel: object):
     def update(*_: object) -> None:
         i, j = divmod(slider.value - 1, cols)
         text.value = f"feature map [{i},{j}] = {sums[slider.value - 1]}"
-        tables.value = matrices_html([image, kernel, fmap], ["image", "feature detector", "feature map"],
-                                     window=(i, j, kernel.shape[0]), cell=(i, j))
+        tables.value = matrices_html(
+            [image, kernel, fmap],
+            ["image", "feature detector", "feature map"],
+            window=(i, j, kernel.shape[0]),
+            cell=(i, j),
+        )
 
     slider.observe(update, names="value")
     update()

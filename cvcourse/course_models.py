@@ -12,6 +12,7 @@ asset registry like every other file) and rebuilds the architecture in code befo
 A learner who ran notebook 05 in this runtime has a model of their own
 (:func:`own_fashion_cnn_file`); :func:`load_fashion_cnn` prefers it and says which one it used.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -36,16 +37,20 @@ def build_fashion_cnn(augmentation: Any | None = None):
     import keras
     from keras import layers as L
 
-    return keras.Sequential([
-        keras.Input((28, 28, 1)), *([augmentation] if augmentation is not None else []),
-        L.Conv2D(16, 3, padding="same", activation="relu", name="conv1"),
-        L.MaxPooling2D(2, name="pool1"),
-        L.Conv2D(32, 3, padding="same", activation="relu", name="conv2"),
-        L.MaxPooling2D(2, name="pool2"),
-        L.Flatten(name="flatten"),
-        L.Dropout(0.3, name="dropout"),
-        L.Dense(10, activation="softmax", name="output"),
-    ], name="fashion_cnn")
+    return keras.Sequential(
+        [
+            keras.Input((28, 28, 1)),
+            *([augmentation] if augmentation is not None else []),
+            L.Conv2D(16, 3, padding="same", activation="relu", name="conv1"),
+            L.MaxPooling2D(2, name="pool1"),
+            L.Conv2D(32, 3, padding="same", activation="relu", name="conv2"),
+            L.MaxPooling2D(2, name="pool2"),
+            L.Flatten(name="flatten"),
+            L.Dropout(0.3, name="dropout"),
+            L.Dense(10, activation="softmax", name="output"),
+        ],
+        name="fashion_cnn",
+    )
 
 
 def layer_configs(model) -> list[tuple[str, dict]]:
@@ -68,8 +73,10 @@ def load_shipped(asset_name: str, build: Callable[[], Any]):
     try:
         model.load_weights(file)
     except Exception as exc:  # h5py/Keras raise many classes for a file of another architecture
-        raise ValueError(f"{file} does not fit the model {model.name!r} built in code "
-                         f"({type(exc).__name__}: {exc}); the weights and the architecture must be saved together") from exc
+        raise ValueError(
+            f"{file} does not fit the model {model.name!r} built in code "
+            f"({type(exc).__name__}: {exc}); the weights and the architecture must be saved together"
+        ) from exc
     return model
 
 

@@ -1,4 +1,5 @@
 """Loaders of the course's data sets, one function per data set (provenance in each docstring)."""
+
 from __future__ import annotations
 
 import gzip
@@ -11,8 +12,16 @@ from cvcourse import assets
 from cvcourse.validation import check_file, check_names
 
 FASHION_MNIST_CLASSES = (
-    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
 )
 
 
@@ -28,7 +37,7 @@ def read_idx(file: str | Path) -> np.ndarray:
     if len(data) < 4 or data[0] != 0 or data[1] != 0 or data[2] != 0x08:
         raise ValueError(f"{file} is not an unsigned-byte IDX file")
     ndim = data[3]
-    shape = tuple(int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
+    shape = tuple(int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
     array = np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim)
     if array.size != int(np.prod(shape)):
         raise ValueError(f"{file} is truncated: {array.size} values for shape {shape}")
@@ -46,31 +55,41 @@ def load_fashion_mnist(
 
     Source: Zalando Research, https://github.com/zalandoresearch/fashion-mnist (MIT licence).
     """
+
     def part(images: str, labels: str, n: int | None) -> tuple[np.ndarray, np.ndarray]:
         x = read_idx(assets.path(f"fashion_mnist/{images}"))
         y = read_idx(assets.path(f"fashion_mnist/{labels}"))
         return x[:n], y[:n]
 
-    return (part("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", n_train),
-            part("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz", n_test))
+    return (
+        part("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", n_train),
+        part("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz", n_test),
+    )
 
 
-def load_dlib_boxes(xml_file: str | Path | None = None) -> dict[str, list[tuple[int, int, int, int]]]:
+def load_dlib_boxes(
+    xml_file: str | Path | None = None,
+) -> dict[str, list[tuple[int, int, int, int]]]:
     """Face boxes ``(x, y, w, h)`` per image file name from a dlib imglab XML file.
 
     The default is ``faces_group/training.xml``: 4 PASCAL VOC group photos annotated by dlib's
     authors (BSL-1.0 boxes; the photos are Flickr images, respect Flickr's terms). A file that is
     not such XML (cut short, another format) raises ``ValueError`` naming it.
     """
-    xml_file = (check_file(xml_file, "xml_file", "dlib imglab XML file") if xml_file is not None
-                else assets.path("faces_group/training.xml"))
+    xml_file = (
+        check_file(xml_file, "xml_file", "dlib imglab XML file")
+        if xml_file is not None
+        else assets.path("faces_group/training.xml")
+    )
     try:
         root = ET.parse(xml_file).getroot()
     except ET.ParseError as error:
         raise ValueError(f"{xml_file} is not valid XML ({error}): is the file cut short?") from None
     if root.tag != "dataset" or root.find("images") is None:
-        raise ValueError(f"{xml_file} is not a dlib imglab file: expected <dataset><images><image file=...>, "
-                         f"found <{root.tag}>")
+        raise ValueError(
+            f"{xml_file} is not a dlib imglab file: expected <dataset><images><image file=...>, "
+            f"found <{root.tag}>"
+        )
     boxes: dict[str, list[tuple[int, int, int, int]]] = {}
     for image in root.iter("image"):
         try:
@@ -80,17 +99,32 @@ def load_dlib_boxes(xml_file: str | Path | None = None) -> dict[str, list[tuple[
                 if b.get("ignore") != "1"
             ]
         except (TypeError, ValueError):
-            raise ValueError(f"{xml_file}: an <image> without a file name, or a <box> without integer "
-                             f"left, top, width and height: {ET.tostring(image, encoding='unicode')[:200]}") from None
+            raise ValueError(
+                f"{xml_file}: an <image> without a file name, or a <box> without integer "
+                f"left, top, width and height: {ET.tostring(image, encoding='unicode')[:200]}"
+            ) from None
     return boxes
 
 
-YALE_CONDITIONS = ("centerlight", "glasses", "happy", "leftlight", "noglasses", "normal",
-                   "rightlight", "sad", "sleepy", "surprised", "wink")
+YALE_CONDITIONS = (
+    "centerlight",
+    "glasses",
+    "happy",
+    "leftlight",
+    "noglasses",
+    "normal",
+    "rightlight",
+    "sad",
+    "sleepy",
+    "surprised",
+    "wink",
+)
 YALE_EXPRESSIONS = ("happy", "normal", "sad", "sleepy", "surprised")
 
 
-def load_yalefaces(conditions: tuple[str, ...] | list[str] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def load_yalefaces(
+    conditions: tuple[str, ...] | list[str] | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The Yale faces: 15 people × 11 conditions (one is missing), 243×320 gray uint8 GIFs.
 
     Returns ``(images, subjects, conditions)``: an ``(n, 243, 320)`` array, the person of each image
@@ -105,7 +139,9 @@ def load_yalefaces(conditions: tuple[str, ...] | list[str] | None = None) -> tup
 
     wanted = YALE_CONDITIONS if conditions is None else check_names(conditions, "conditions")
     if not wanted:
-        raise ValueError(f"conditions is empty: give at least one of {YALE_CONDITIONS}, or None for all")
+        raise ValueError(
+            f"conditions is empty: give at least one of {YALE_CONDITIONS}, or None for all"
+        )
     unknown = sorted(set(wanted) - set(YALE_CONDITIONS))
     if unknown:
         raise ValueError(f"unknown Yale condition(s) {unknown}; choose from {YALE_CONDITIONS}")
@@ -126,7 +162,11 @@ def load_yalefaces_zip(file: str | Path | None = None) -> tuple[np.ndarray, np.n
     import io
     import zipfile
 
-    file = check_file(file, "file", "zip file") if file is not None else assets.path("yalefaces_full/yalefaces.zip")
+    file = (
+        check_file(file, "file", "zip file")
+        if file is not None
+        else assets.path("yalefaces_full/yalefaces.zip")
+    )
     images, subjects, conditions = [], [], []
     if not zipfile.is_zipfile(file):
         raise ValueError(f"{file} is not a zip file (the UCSD yalefaces.zip)")
@@ -144,7 +184,7 @@ def load_yalefaces_zip(file: str | Path | None = None) -> tuple[np.ndarray, np.n
 
                 image = np.array(Image.open(io.BytesIO(data)).convert("L"))
             images.append(image)
-            subjects.append(int(stem[len("subject"):]))
+            subjects.append(int(stem[len("subject") :]))
             conditions.append(condition)
     if not images:
         raise ValueError(f"{file} holds no Yale face images (subjectNN.condition)")

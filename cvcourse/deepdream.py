@@ -15,6 +15,7 @@ Images are handled in the networks' own input range: RGB in [-1, 1] (both the co
 and Keras's InceptionV3 take that). :func:`to_input` / :func:`to_image` convert from/to OpenCV's
 BGR uint8 without changing the size (``cvcourse.mobilenet.preprocess`` makes a 224 × 224 square).
 """
+
 from __future__ import annotations
 
 from typing import Callable, Sequence
@@ -31,9 +32,16 @@ KERAS_MODEL = ("layers", "get_layer")  # what check_model looks for in a Keras m
 # InceptionV3 with ImageNet weights (registry asset, downloaded on demand); its deep layers are those
 # of TensorFlow's DeepDream tutorial (the slides name no network or layers).
 # "all": the layers to choose from in the notebook's widget.
-MOBILENET_LAYERS = {"shallow": ["Conv2d_3_pointwise"], "deep": ["Conv2d_9_pointwise"],
-                    "all": [f"Conv2d_{i}_pointwise" for i in (1, 3, 5, 7, 9, 11, 13)]}
-INCEPTION_LAYERS = {"shallow": ["mixed0"], "deep": ["mixed3", "mixed5"], "all": [f"mixed{i}" for i in range(11)]}
+MOBILENET_LAYERS = {
+    "shallow": ["Conv2d_3_pointwise"],
+    "deep": ["Conv2d_9_pointwise"],
+    "all": [f"Conv2d_{i}_pointwise" for i in (1, 3, 5, 7, 9, 11, 13)],
+}
+INCEPTION_LAYERS = {
+    "shallow": ["mixed0"],
+    "deep": ["mixed3", "mixed5"],
+    "all": [f"mixed{i}" for i in range(11)],
+}
 INCEPTION_ASSET = "keras/inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5"
 
 
@@ -42,7 +50,9 @@ def to_input(image: np.ndarray, max_side: int | None = None, bgr: bool = True) -
 
     ``max_side`` shrinks it (area averaging) so that its longer side is at most that many pixels.
     """
-    image = check_uint8(check_image(image), "image", "this conversion (0-255 to the networks' [-1, 1])")
+    image = check_uint8(
+        check_image(image), "image", "this conversion (0-255 to the networks' [-1, 1])"
+    )
     if image.ndim == 2 or image.shape[2] == 1:
         image = cv2.cvtColor(image.reshape(image.shape[:2]), cv2.COLOR_GRAY2BGR)
     rgb = to_rgb(image[:, :, :3], bgr=bgr).astype(np.float32)
@@ -97,7 +107,9 @@ def load_dream_base(full_course: bool = False):
         from cvcourse import assets
 
         weights = assets.path(INCEPTION_ASSET)
-        base = keras.applications.InceptionV3(include_top=False, weights=str(weights), input_shape=(None, None, 3))
+        base = keras.applications.InceptionV3(
+            include_top=False, weights=str(weights), input_shape=(None, None, 3)
+        )
         return base, INCEPTION_LAYERS
     from cvcourse.mobilenet import load_mobilenet
 
@@ -107,7 +119,9 @@ def load_dream_base(full_course: bool = False):
 
 def layer_outputs(model, x) -> list:
     """``model(x)`` as a list, one tensor per output (Keras returns a bare tensor for one output)."""
-    check_model(model, "model", ("__call__",), "a Keras model (dream_model(base, layers) makes one)")
+    check_model(
+        model, "model", ("__call__",), "a Keras model (dream_model(base, layers) makes one)"
+    )
     outputs = model(x)
     return list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
 
@@ -120,7 +134,9 @@ def dream_loss(model, x):
     return tf.add_n([tf.reduce_mean(a) for a in outputs]) / len(outputs)
 
 
-def dream_step(model, x, step_size: float, shift: tuple[int, int] = (0, 0), loss_fn: Callable | None = None):
+def dream_step(
+    model, x, step_size: float, shift: tuple[int, int] = (0, 0), loss_fn: Callable | None = None
+):
     """One gradient-ascent step on the image ``x`` (``(1, h, w, 3)`` in [-1, 1]).
 
     The image is rolled by ``shift`` (pixels down, right; negative: up, left) before the gradient
@@ -130,7 +146,9 @@ def dream_step(model, x, step_size: float, shift: tuple[int, int] = (0, 0), loss
     """
     import tensorflow as tf
 
-    check_model(model, "model", ("__call__",), "a Keras model (dream_model(base, layers) makes one)")
+    check_model(
+        model, "model", ("__call__",), "a Keras model (dream_model(base, layers) makes one)"
+    )
     loss_fn = loss_fn or dream_loss
     x = tf.roll(tf.convert_to_tensor(x, tf.float32), shift=list(shift), axis=[1, 2])
     with tf.GradientTape() as tape:
@@ -142,8 +160,16 @@ def dream_step(model, x, step_size: float, shift: tuple[int, int] = (0, 0), loss
     return float(loss), tf.roll(x, shift=[-shift[0], -shift[1]], axis=[1, 2])
 
 
-def run_dream(model, x, steps: int = 20, step_size: float = 0.02, max_shift: int = 32, seed: int = 0,
-              loss_fn: Callable | None = None, keep_every: int = 0):
+def run_dream(
+    model,
+    x,
+    steps: int = 20,
+    step_size: float = 0.02,
+    max_shift: int = 32,
+    seed: int = 0,
+    loss_fn: Callable | None = None,
+    keep_every: int = 0,
+):
     """:func:`dream_step` ``steps`` times with random rolls of up to ``max_shift`` pixels.
 
     ``x`` is one image ``(h, w, 3)`` or a batch of one. Returns ``(image (h, w, 3), losses,
@@ -152,12 +178,18 @@ def run_dream(model, x, steps: int = 20, step_size: float = 0.02, max_shift: int
     """
     if steps < 0:
         raise ValueError(f"steps must be ≥ 0, got {steps}")
-    check_model(model, "model", ("__call__",), "a Keras model (dream_model(base, layers) makes one)")
+    check_model(
+        model, "model", ("__call__",), "a Keras model (dream_model(base, layers) makes one)"
+    )
     rng = np.random.default_rng(seed)
     x = np.asarray(check_image(x if np.ndim(x) != 4 else np.asarray(x)[0]), np.float32)
-    if x.ndim != 3 or x.shape[2] != 3 or x.min() < -1.001 or x.max() > 1.001:  # resizing may overshoot a hair
-        raise ValueError(f"expected one RGB image h × w × 3 in [-1, 1] (dd.to_input(bgr_image) makes one), "
-                         f"got shape {x.shape} with values {x.min():g} … {x.max():g}")
+    if (
+        x.ndim != 3 or x.shape[2] != 3 or x.min() < -1.001 or x.max() > 1.001
+    ):  # resizing may overshoot a hair
+        raise ValueError(
+            f"expected one RGB image h × w × 3 in [-1, 1] (dd.to_input(bgr_image) makes one), "
+            f"got shape {x.shape} with values {x.min():g} … {x.max():g}"
+        )
     x = x[None]
     losses, snapshots = [], []
     for i in range(steps):
@@ -171,26 +203,41 @@ def run_dream(model, x, steps: int = 20, step_size: float = 0.02, max_shift: int
     return np.asarray(x[0]), losses, snapshots
 
 
-def octave_sizes(shape: tuple[int, int], octaves: Sequence[int] = (-1, 0, 1), scale: float = 1.3,
-                 min_side: int = 32) -> list[tuple[int, int]]:
+def octave_sizes(
+    shape: tuple[int, int],
+    octaves: Sequence[int] = (-1, 0, 1),
+    scale: float = 1.3,
+    min_side: int = 32,
+) -> list[tuple[int, int]]:
     """``(h, w)`` of each octave: the image size × ``scale ** octave`` (never under ``min_side``)."""
     h, w = shape[:2]
     sizes = []
     for o in octaves:
-        f = max(scale ** o, min_side / min(h, w))
+        f = max(scale**o, min_side / min(h, w))
         sizes.append((round(h * f), round(w * f)))
     return sizes
 
 
-def octave_dream(model, x, octaves: Sequence[int] = (-1, 0, 1), scale: float = 1.3, steps: int = 10,
-                 step_size: float = 0.02, max_shift: int = 32, seed: int = 0, loss_fn: Callable | None = None):
+def octave_dream(
+    model,
+    x,
+    octaves: Sequence[int] = (-1, 0, 1),
+    scale: float = 1.3,
+    steps: int = 10,
+    step_size: float = 0.02,
+    max_shift: int = 32,
+    seed: int = 0,
+    loss_fn: Callable | None = None,
+):
     """Dream at several scales: resize to each octave's size, :func:`run_dream`, carry on from there.
 
     Returns ``(image at the last octave's size, losses of every step, the octaves' sizes)``.
     """
     import tensorflow as tf
 
-    check_model(model, "model", ("__call__",), "a Keras model (dream_model(base, layers) makes one)")
+    check_model(
+        model, "model", ("__call__",), "a Keras model (dream_model(base, layers) makes one)"
+    )
     x = np.asarray(x, np.float32)
     if x.ndim != 3 or x.shape[2] != 3:
         raise ValueError(f"expected one H × W × 3 image in [-1, 1], got shape {x.shape}")

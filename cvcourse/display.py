@@ -1,4 +1,5 @@
 """Showing results inline in JupyterLab, Colab and headless runs — never in a desktop window."""
+
 from __future__ import annotations
 
 import math
@@ -29,21 +30,34 @@ def image_grid(
     """
     import matplotlib.pyplot as plt
 
-    if isinstance(images, np.ndarray) and images.ndim in (2, 3) and not (images.ndim == 3 and images.shape[2] > 4):
+    if (
+        isinstance(images, np.ndarray)
+        and images.ndim in (2, 3)
+        and not (images.ndim == 3 and images.shape[2] > 4)
+    ):
         images = [images]
-    images = [to_rgb(check_image(im, f"images[{i}]"), bgr=bgr) for i, im in enumerate(_image_list(images, "images"))]
+    images = [
+        to_rgb(check_image(im, f"images[{i}]"), bgr=bgr)
+        for i, im in enumerate(_image_list(images, "images"))
+    ]
     titles = None if titles is None else check_names(titles, "titles")
     if titles is not None and len(titles) != len(images):
         raise ValueError(f"{len(titles)} titles for {len(images)} images")
     cols = max(1, min(cols, len(images)))
     rows = math.ceil(len(images) / cols)
     aspect = np.mean([im.shape[0] / im.shape[1] for im in images])
-    fig, axes = plt.subplots(rows, cols, figsize=(size * cols, size * rows * aspect + 0.4 * rows), squeeze=False)
+    fig, axes = plt.subplots(
+        rows, cols, figsize=(size * cols, size * rows * aspect + 0.4 * rows), squeeze=False
+    )
     for ax in axes.flat:
         ax.axis("off")
     for i, (ax, im) in enumerate(zip(axes.flat, images)):
-        ax.imshow(im, cmap=cmap if im.ndim == 2 else None, vmin=0 if im.dtype == np.uint8 else None,
-                  vmax=255 if im.dtype == np.uint8 else None)
+        ax.imshow(
+            im,
+            cmap=cmap if im.ndim == 2 else None,
+            vmin=0 if im.dtype == np.uint8 else None,
+            vmax=255 if im.dtype == np.uint8 else None,
+        )
         if titles is not None:
             ax.set_title(titles[i])
     # Twice: the first pass lays out the axes before their images fix the aspect ratio, which can
@@ -53,8 +67,15 @@ def image_grid(
     return fig
 
 
-def show_images(images: np.ndarray | Sequence[np.ndarray], titles: Sequence[str] | None = None, cols: int = 3,
-                bgr: bool = True, size: float = 4.0, cmap: str = "gray", dpi: int = 80) -> None:
+def show_images(
+    images: np.ndarray | Sequence[np.ndarray],
+    titles: Sequence[str] | None = None,
+    cols: int = 3,
+    bgr: bool = True,
+    size: float = 4.0,
+    cmap: str = "gray",
+    dpi: int = 80,
+) -> None:
     """Show :func:`image_grid` inline as a compact JPEG (photos in PNG bloat committed notebooks)."""
     show_figure(image_grid(images, titles, cols=cols, bgr=bgr, size=size, cmap=cmap), dpi=dpi)
 
@@ -79,7 +100,9 @@ def show_figure(fig, dpi: int = 80, fmt: str = "jpeg") -> None:
     from IPython.display import Image, display
 
     buffer = io.BytesIO()
-    fig.savefig(buffer, format=fmt, dpi=dpi, **({"pil_kwargs": {"quality": 85}} if fmt == "jpeg" else {}))
+    fig.savefig(
+        buffer, format=fmt, dpi=dpi, **({"pil_kwargs": {"quality": 85}} if fmt == "jpeg" else {})
+    )
     plt.close(fig)
     display(Image(data=buffer.getvalue(), format=fmt))
 
@@ -104,7 +127,16 @@ def draw_boxes(
             (tw, th), _ = cv2.getTextSize(labels[i], cv2.FONT_HERSHEY_SIMPLEX, scale, 1)
             top = max(y - th - 6, 0)
             cv2.rectangle(out, (x, top), (x + tw + 4, top + th + 6), color, -1)
-            cv2.putText(out, labels[i], (x + 2, top + th + 2), cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0), 1, cv2.LINE_AA)
+            cv2.putText(
+                out,
+                labels[i],
+                (x + 2, top + th + 2),
+                cv2.FONT_HERSHEY_SIMPLEX,
+                scale,
+                (0, 0, 0),
+                1,
+                cv2.LINE_AA,
+            )
     return out
 
 
@@ -134,8 +166,10 @@ def _image_list(images: object, name: str) -> list:
         if not images:
             raise ValueError(f"{name} is empty: no images to show")
         return images
-    raise TypeError(f"{name} must be a list of images (numpy arrays), not "
-                    f"{'an array of shape ' + str(images.shape) if isinstance(images, np.ndarray) else type(images).__name__}")
+    raise TypeError(
+        f"{name} must be a list of images (numpy arrays), not "
+        f"{'an array of shape ' + str(images.shape) if isinstance(images, np.ndarray) else type(images).__name__}"
+    )
 
 
 def _drawable(image: object) -> np.ndarray:
@@ -146,15 +180,22 @@ def _drawable(image: object) -> np.ndarray:
     return cv2.cvtColor(out, cv2.COLOR_GRAY2BGR) if out.ndim == 2 else out
 
 
-def show_frame_strip(frames: Sequence[np.ndarray], n: int = 6, titles: Sequence[str] | None = None, bgr: bool = True,
-                     numbers: Sequence[int] | None = None) -> None:
+def show_frame_strip(
+    frames: Sequence[np.ndarray],
+    n: int = 6,
+    titles: Sequence[str] | None = None,
+    bgr: bool = True,
+    numbers: Sequence[int] | None = None,
+) -> None:
     """Show ``n`` evenly spaced frames of a video side by side (a static summary GitHub renders).
 
     Each is titled ``frame k`` with ``k`` its position in ``frames``, or, when ``numbers`` gives
     the frames' numbers in the video (e.g. ``range(start, stop, step)`` of :func:`cvcourse.video.read_frames`),
     its real frame number; ``titles`` replaces both.
     """
-    frames = [check_image(frame, f"frames[{i}]") for i, frame in enumerate(_image_list(frames, "frames"))]
+    frames = [
+        check_image(frame, f"frames[{i}]") for i, frame in enumerate(_image_list(frames, "frames"))
+    ]
     if len(frames) == 0:
         raise ValueError("no frames to show")
     titles = None if titles is None else check_names(titles, "titles")
@@ -180,13 +221,22 @@ def show_video(frames: Sequence[np.ndarray], fps: float = 15.0, width: int = 480
 
     from cvcourse.video import write_video
 
-    frames = [check_image(frame, f"frames[{i}]") for i, frame in enumerate(_image_list(frames, "frames"))]
+    frames = [
+        check_image(frame, f"frames[{i}]") for i, frame in enumerate(_image_list(frames, "frames"))
+    ]
     with tempfile.TemporaryDirectory() as tmp:
         file = write_video(Path(tmp) / "clip.mp4", frames, fps=fps, width=width, bgr=bgr)
-        return Video(data=file.read_bytes(), embed=True, mimetype="video/mp4", html_attributes="controls loop muted")
+        return Video(
+            data=file.read_bytes(),
+            embed=True,
+            mimetype="video/mp4",
+            html_attributes="controls loop muted",
+        )
 
 
-def encode_image(image: np.ndarray, bgr: bool = True, fmt: str = "jpeg", quality: int = 95) -> bytes:
+def encode_image(
+    image: np.ndarray, bgr: bool = True, fmt: str = "jpeg", quality: int = 95
+) -> bytes:
     """PNG/JPEG bytes of an image (BGR by default), e.g. for an ``ipywidgets.Image``.
 
     ``quality`` (0–100) applies to JPEG; 95 is OpenCV's own default.
@@ -218,8 +268,12 @@ def interact_image(render, width: int = 600, bgr: bool = True, **controls):
     import ipywidgets as widgets
 
     defaults = {name: p.default for name, p in inspect.signature(render).parameters.items()}
-    controls = {name: widgets.interactive.widget_from_abbrev(abbrev, defaults.get(name, inspect.Parameter.empty))
-                for name, abbrev in controls.items()}
+    controls = {
+        name: widgets.interactive.widget_from_abbrev(
+            abbrev, defaults.get(name, inspect.Parameter.empty)
+        )
+        for name, abbrev in controls.items()
+    }
     for control in controls.values():
         control.style.description_width = "initial"  # the whole name, not "photo_na…"
     picture = widgets.Image(format="jpeg", width=width)

@@ -1,4 +1,5 @@
 """Scoring detections against ground truth: IoU and greedy one-to-one matching."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,9 +30,11 @@ class MatchResult:
     false_negatives: int
 
     def __add__(self, other: "MatchResult") -> "MatchResult":
-        return MatchResult(self.true_positives + other.true_positives,
-                           self.false_positives + other.false_positives,
-                           self.false_negatives + other.false_negatives)
+        return MatchResult(
+            self.true_positives + other.true_positives,
+            self.false_positives + other.false_positives,
+            self.false_negatives + other.false_negatives,
+        )
 
     @property
     def precision(self) -> float:
@@ -46,13 +49,18 @@ class MatchResult:
         return self.true_positives / real if real else 1.0
 
 
-def match_detections(detections: Sequence[Box], truth: Sequence[Box], threshold: float = 0.5) -> MatchResult:
+def match_detections(
+    detections: Sequence[Box], truth: Sequence[Box], threshold: float = 0.5
+) -> MatchResult:
     """Match detections to ground-truth boxes one-to-one, best IoU first; IoU ≥ ``threshold`` counts.
 
     Each true box is matched at most once, so two detections of the same face give one true
     positive and one false positive.
     """
-    pairs = sorted(((iou(d, t), i, j) for i, d in enumerate(detections) for j, t in enumerate(truth)), reverse=True)
+    pairs = sorted(
+        ((iou(d, t), i, j) for i, d in enumerate(detections) for j, t in enumerate(truth)),
+        reverse=True,
+    )
     used_d: set[int] = set()
     used_t: set[int] = set()
     for score, i, j in pairs:

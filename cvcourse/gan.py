@@ -14,6 +14,7 @@ Images are scaled to [-1, 1] (the generator ends in ``tanh``). ``python -m cvcou
 the generator whose weights ship with the course (:data:`GENERATOR_WEIGHTS`,
 :func:`load_course_generator`).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,8 +44,9 @@ def load_images(dataset: str = "fashion", n: int | None = None) -> np.ndarray:
     return to_model_range(x)
 
 
-def check_batch(images: object, name: str = "images",
-                size: tuple[int, int] | None = IMAGE_SHAPE[:2]) -> np.ndarray:
+def check_batch(
+    images: object, name: str = "images", size: tuple[int, int] | None = IMAGE_SHAPE[:2]
+) -> np.ndarray:
     """``images`` if it is a non-empty numeric array of gray images, ``(n, h, w)`` or
     ``(n, h, w, 1)`` with ``(h, w) == size`` (28×28 by default; ``size=None``: any size), and
     every value finite; else the clear error :func:`cvcourse.images.check_image` gives one image.
@@ -54,25 +56,32 @@ def check_batch(images: object, name: str = "images",
     from cvcourse.images import check_image
 
     if isinstance(images, np.ndarray) and images.ndim in (3, 4) and images.shape[0] > 0:
-        check_image(images[0], f"{name}[0]")          # None / type / dtype problems, worded as elsewhere
+        check_image(images[0], f"{name}[0]")  # None / type / dtype problems, worded as elsewhere
         if images.dtype.kind == "f" and not np.isfinite(images).all():
             bad = int(np.count_nonzero(~np.isfinite(images)))
-            raise ValueError(f"{name} holds {bad} NaN or infinite value(s) of {images.size}: "
-                             f"find the division by zero (or NaN input) that made them")
-        if ((size is None or images.shape[1:3] == tuple(size))
-                and (images.ndim == 3 or images.shape[3] == 1)):
+            raise ValueError(
+                f"{name} holds {bad} NaN or infinite value(s) of {images.size}: "
+                f"find the division by zero (or NaN input) that made them"
+            )
+        if (size is None or images.shape[1:3] == tuple(size)) and (
+            images.ndim == 3 or images.shape[3] == 1
+        ):
             return images
     elif images is None or not isinstance(images, np.ndarray) or images.size == 0:
         check_image(images, name)
     shape = "h×w" if size is None else f"{size[0]}×{size[1]}"
     dims = "(n, h, w[, 1])" if size is None else f"(n, {size[0]}, {size[1]}[, 1])"
-    raise ValueError(f"{name} must be a batch of {shape} gray images {dims}, got shape {np.shape(images)}")
+    raise ValueError(
+        f"{name} must be a batch of {shape} gray images {dims}, got shape {np.shape(images)}"
+    )
 
 
 def _as_array(images: object) -> object:
     """A TensorFlow/Keras tensor as a numpy array; anything else (a list, a string, None) as it is,
     for :func:`check_batch` to judge."""
-    if not isinstance(images, (np.ndarray, str, bytes, list, tuple)) and hasattr(images, "__array__"):
+    if not isinstance(images, (np.ndarray, str, bytes, list, tuple)) and hasattr(
+        images, "__array__"
+    ):
         return np.asarray(images)
     return images
 
@@ -83,7 +92,9 @@ def to_model_range(images: np.ndarray) -> np.ndarray:
     if images.ndim == 3:
         images = images[..., None]
     if images.ndim != 4 or images.shape[1:] != IMAGE_SHAPE or images.dtype != np.uint8:
-        raise ValueError(f"expected uint8 images (n, 28, 28[, 1]), got {images.shape} {images.dtype}")
+        raise ValueError(
+            f"expected uint8 images (n, 28, 28[, 1]), got {images.shape} {images.dtype}"
+        )
     return images.astype(np.float32) / 127.5 - 1.0
 
 
@@ -107,17 +118,23 @@ def build_generator(latent_dim: int = LATENT_DIM, width: int = 24):
     import keras
     from keras import layers as L
 
-    return keras.Sequential([
-        keras.Input((latent_dim,)),
-        L.Dense(7 * 7 * 2 * width, use_bias=False, name="project"),
-        L.BatchNormalization(name="bn0"), L.LeakyReLU(0.2, name="lrelu0"),
-        L.Reshape((7, 7, 2 * width), name="to_7x7"),
-        L.Conv2DTranspose(width, 4, strides=2, padding="same", use_bias=False, name="up_14x14"),
-        L.BatchNormalization(name="bn1"), L.LeakyReLU(0.2, name="lrelu1"),
-        L.Conv2DTranspose(16, 4, strides=2, padding="same", use_bias=False, name="up_28x28"),
-        L.BatchNormalization(name="bn2"), L.LeakyReLU(0.2, name="lrelu2"),
-        L.Conv2D(1, 3, padding="same", activation="tanh", name="to_image"),
-    ], name="generator")
+    return keras.Sequential(
+        [
+            keras.Input((latent_dim,)),
+            L.Dense(7 * 7 * 2 * width, use_bias=False, name="project"),
+            L.BatchNormalization(name="bn0"),
+            L.LeakyReLU(0.2, name="lrelu0"),
+            L.Reshape((7, 7, 2 * width), name="to_7x7"),
+            L.Conv2DTranspose(width, 4, strides=2, padding="same", use_bias=False, name="up_14x14"),
+            L.BatchNormalization(name="bn1"),
+            L.LeakyReLU(0.2, name="lrelu1"),
+            L.Conv2DTranspose(16, 4, strides=2, padding="same", use_bias=False, name="up_28x28"),
+            L.BatchNormalization(name="bn2"),
+            L.LeakyReLU(0.2, name="lrelu2"),
+            L.Conv2D(1, 3, padding="same", activation="tanh", name="to_image"),
+        ],
+        name="generator",
+    )
 
 
 def build_discriminator(width: int = 32):
@@ -125,13 +142,19 @@ def build_discriminator(width: int = 32):
     import keras
     from keras import layers as L
 
-    return keras.Sequential([
-        keras.Input(IMAGE_SHAPE),
-        L.Conv2D(width, 4, strides=2, padding="same", name="down_14x14"), L.LeakyReLU(0.2, name="lrelu0"),
-        L.Conv2D(2 * width, 4, strides=2, padding="same", name="down_7x7"), L.LeakyReLU(0.2, name="lrelu1"),
-        L.Flatten(name="flatten"), L.Dropout(0.3, name="dropout"),
-        L.Dense(1, name="logit"),
-    ], name="discriminator")
+    return keras.Sequential(
+        [
+            keras.Input(IMAGE_SHAPE),
+            L.Conv2D(width, 4, strides=2, padding="same", name="down_14x14"),
+            L.LeakyReLU(0.2, name="lrelu0"),
+            L.Conv2D(2 * width, 4, strides=2, padding="same", name="down_7x7"),
+            L.LeakyReLU(0.2, name="lrelu1"),
+            L.Flatten(name="flatten"),
+            L.Dropout(0.3, name="dropout"),
+            L.Dense(1, name="logit"),
+        ],
+        name="discriminator",
+    )
 
 
 def make_optimizers(learning_rate: float = 2e-4, d_learning_rate: float | None = None):
@@ -140,7 +163,10 @@ def make_optimizers(learning_rate: float = 2e-4, d_learning_rate: float | None =
     import keras
 
     d_learning_rate = learning_rate if d_learning_rate is None else d_learning_rate
-    return (keras.optimizers.Adam(float(learning_rate), beta_1=0.5), keras.optimizers.Adam(float(d_learning_rate), beta_1=0.5))
+    return (
+        keras.optimizers.Adam(float(learning_rate), beta_1=0.5),
+        keras.optimizers.Adam(float(d_learning_rate), beta_1=0.5),
+    )
 
 
 def discriminator_loss(real_logits, fake_logits):
@@ -149,7 +175,9 @@ def discriminator_loss(real_logits, fake_logits):
     from keras import ops
 
     bce = keras.losses.BinaryCrossentropy(from_logits=True)
-    return bce(ops.ones_like(real_logits), real_logits) + bce(ops.zeros_like(fake_logits), fake_logits)
+    return bce(ops.ones_like(real_logits), real_logits) + bce(
+        ops.zeros_like(fake_logits), fake_logits
+    )
 
 
 def generator_loss(fake_logits):
@@ -157,11 +185,19 @@ def generator_loss(fake_logits):
     import keras
     from keras import ops
 
-    return keras.losses.BinaryCrossentropy(from_logits=True)(ops.ones_like(fake_logits), fake_logits)
+    return keras.losses.BinaryCrossentropy(from_logits=True)(
+        ops.ones_like(fake_logits), fake_logits
+    )
 
 
-def make_train_step(generator, discriminator, g_optimizer, d_optimizer, latent_dim: int = LATENT_DIM,
-                    compile: bool = True) -> Callable:
+def make_train_step(
+    generator,
+    discriminator,
+    g_optimizer,
+    d_optimizer,
+    latent_dim: int = LATENT_DIM,
+    compile: bool = True,
+) -> Callable:
     """``step(real_batch, seed) → (d_loss, g_loss)``: discriminator training, then generator training.
 
     ``seed`` is a ``(2,)`` int tensor for ``tf.random.stateless_normal`` (the noise of both steps),
@@ -171,22 +207,30 @@ def make_train_step(generator, discriminator, g_optimizer, d_optimizer, latent_d
 
     from cvcourse.validation import check_model
 
-    check_model(generator, "generator", ("trainable_variables", "__call__"), "the generator (a Keras model)")
-    check_model(discriminator, "discriminator", ("trainable_variables", "__call__"),
-                "the discriminator (a Keras model)")
+    check_model(
+        generator, "generator", ("trainable_variables", "__call__"), "the generator (a Keras model)"
+    )
+    check_model(
+        discriminator,
+        "discriminator",
+        ("trainable_variables", "__call__"),
+        "the discriminator (a Keras model)",
+    )
 
     def step(real, seed):
         n = tf.shape(real)[0]
         z = tf.random.stateless_normal((n, latent_dim), seed)
-        with tf.GradientTape() as tape:                       # 1. discriminator training
+        with tf.GradientTape() as tape:  # 1. discriminator training
             fake = generator(z, training=True)
-            d_loss = discriminator_loss(discriminator(real, training=True), discriminator(fake, training=True))
+            d_loss = discriminator_loss(
+                discriminator(real, training=True), discriminator(fake, training=True)
+            )
         grads = tape.gradient(d_loss, discriminator.trainable_variables)
         d_optimizer.apply_gradients(zip(grads, discriminator.trainable_variables))
         z = tf.random.stateless_normal((n, latent_dim), seed + 1)
-        with tf.GradientTape() as tape:                       # 2. generator training, discriminator frozen
+        with tf.GradientTape() as tape:  # 2. generator training, discriminator frozen
             g_loss = generator_loss(discriminator(generator(z, training=True), training=False))
-        grads = tape.gradient(g_loss, generator.trainable_variables)   # only the generator's weights
+        grads = tape.gradient(g_loss, generator.trainable_variables)  # only the generator's weights
         g_optimizer.apply_gradients(zip(grads, generator.trainable_variables))
         return d_loss, g_loss
 
@@ -198,12 +242,20 @@ def batches(n: int, batch_size: int, rng: np.random.Generator) -> list[np.ndarra
     if batch_size < 1 or n < batch_size:
         raise ValueError(f"need at least one full batch: {n} items, batch size {batch_size}")
     order = rng.permutation(n)
-    return [order[i:i + batch_size] for i in range(0, n - batch_size + 1, batch_size)]
+    return [order[i : i + batch_size] for i in range(0, n - batch_size + 1, batch_size)]
 
 
-def train(generator, discriminator, images: np.ndarray, epochs: int, batch_size: int = 128, seed: int = 0,
-          learning_rate: float | tuple[float, float] = 2e-4, on_epoch: Callable[[int], None] | None = None,
-          progress: Callable | None = None) -> dict[str, list[float]]:
+def train(
+    generator,
+    discriminator,
+    images: np.ndarray,
+    epochs: int,
+    batch_size: int = 128,
+    seed: int = 0,
+    learning_rate: float | tuple[float, float] = 2e-4,
+    on_epoch: Callable[[int], None] | None = None,
+    progress: Callable | None = None,
+) -> dict[str, list[float]]:
     """Train for ``epochs`` with :func:`make_train_step`; returns the per-step ``d_loss``/``g_loss`` lists.
 
     ``images``: float ``(n, 28, 28[, 1])`` in [-1, 1] (:func:`load_images`, :func:`to_model_range`)."""
@@ -211,13 +263,24 @@ def train(generator, discriminator, images: np.ndarray, epochs: int, batch_size:
 
     from cvcourse.validation import check_model
 
-    check_model(generator, "generator", ("trainable_variables", "__call__", "input_shape"),
-                "the generator (a Keras model)")
-    check_model(discriminator, "discriminator", ("trainable_variables", "__call__"), "the discriminator (a Keras model)")
+    check_model(
+        generator,
+        "generator",
+        ("trainable_variables", "__call__", "input_shape"),
+        "the generator (a Keras model)",
+    )
+    check_model(
+        discriminator,
+        "discriminator",
+        ("trainable_variables", "__call__"),
+        "the discriminator (a Keras model)",
+    )
     images = check_batch(images)
     if images.dtype.kind != "f" or images.min() < -1.001 or images.max() > 1.001:
-        raise ValueError(f"images must be floats in [-1, 1] (gan.to_model_range), got {images.dtype} "
-                         f"{images.min():g}…{images.max():g}")
+        raise ValueError(
+            f"images must be floats in [-1, 1] (gan.to_model_range), got {images.dtype} "
+            f"{images.min():g}…{images.max():g}"
+        )
     if images.ndim == 3:
         images = images[..., None]
     g_opt, d_opt = make_optimizers(*np.atleast_1d(learning_rate))
@@ -227,7 +290,7 @@ def train(generator, discriminator, images: np.ndarray, epochs: int, batch_size:
     k = 0
     for epoch in range(epochs):
         chunks = batches(len(images), batch_size, rng)
-        for idx in (progress(chunks, desc=f"epoch {epoch + 1}") if progress else chunks):
+        for idx in progress(chunks, desc=f"epoch {epoch + 1}") if progress else chunks:
             d_loss, g_loss = step(tf.constant(images[idx]), tf.constant([seed, 2 * k], tf.int32))
             history["d_loss"].append(float(d_loss))
             history["g_loss"].append(float(g_loss))
@@ -255,7 +318,7 @@ def grid(images: np.ndarray, rows: int, cols: int, pad: int = 2) -> np.ndarray:
     out = np.zeros((rows * (h + pad) - pad, cols * (w + pad) - pad), images.dtype)
     for i, im in enumerate(images):
         r, c = divmod(i, cols)
-        out[r * (h + pad): r * (h + pad) + h, c * (w + pad): c * (w + pad) + w] = im
+        out[r * (h + pad) : r * (h + pad) + h, c * (w + pad) : c * (w + pad) + w] = im
     return out
 
 
@@ -285,9 +348,13 @@ def class_report(probabilities: np.ndarray, n_classes: int = 10) -> dict:
     p = np.clip(probabilities, 1e-12, 1.0)
     marginal = p.mean(axis=0)
     kl = (p * (np.log(p) - np.log(marginal))).sum(axis=1)
-    return {"confidence": float(probabilities.max(axis=1).mean()), "classes": int((counts > 0).sum()),
-            "diversity": float(abs((share * np.log(share)).sum()) / np.log(n_classes)),
-            "score": float(np.exp(kl.mean())), "counts": counts.tolist()}
+    return {
+        "confidence": float(probabilities.max(axis=1).mean()),
+        "classes": int((counts > 0).sum()),
+        "diversity": float(abs((share * np.log(share)).sum()) / np.log(n_classes)),
+        "score": float(np.exp(kl.mean())),
+        "counts": counts.tolist(),
+    }
 
 
 def load_course_generator():
@@ -315,13 +382,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     import_tensorflow(seed=args.seed)
     images = load_images("fashion", args.n_train)
     generator, discriminator = build_generator(), build_discriminator()
-    history = train(generator, discriminator, images, args.epochs, args.batch_size, args.seed, args.learning_rate,
-                    on_epoch=lambda e: print(f"epoch {e}/{args.epochs}", flush=True))
+    history = train(
+        generator,
+        discriminator,
+        images,
+        args.epochs,
+        args.batch_size,
+        args.seed,
+        args.learning_rate,
+        on_epoch=lambda e: print(f"epoch {e}/{args.epochs}", flush=True),
+    )
     out = args.out or assets.bundled_path(assets.get(GENERATOR_WEIGHTS))
     written = training.save_model(generator, out)
-    print(f"{'wrote' if written else 'unchanged'} {out} (registry: sha256 {assets.sha256sum(out)}, "
-          f"{out.stat().st_size} bytes); last 100 steps: d_loss {np.mean(history['d_loss'][-100:]):.3f}, "
-          f"g_loss {np.mean(history['g_loss'][-100:]):.3f}")
+    print(
+        f"{'wrote' if written else 'unchanged'} {out} (registry: sha256 {assets.sha256sum(out)}, "
+        f"{out.stat().st_size} bytes); last 100 steps: d_loss {np.mean(history['d_loss'][-100:]):.3f}, "
+        f"g_loss {np.mean(history['g_loss'][-100:]):.3f}"
+    )
     return 0
 
 

@@ -5,6 +5,7 @@ head). An *action* is a pattern over time: a joint angle per frame (:func:`angle
 turned into episodes (:func:`episodes`) or repetitions (:func:`count_repetitions`).
 Image coordinates: ``y`` grows **downwards**, so "above" means a smaller ``y``.
 """
+
 from __future__ import annotations
 
 import math
@@ -35,7 +36,9 @@ def arms_up(pose: Pose, margin: float = 0.0) -> bool:
 
     A missing wrist or head means the gesture is not recognised (False), never a guess.
     """
-    return all(is_above(pose, wrist, "Head", margin) is True for wrist in ("Right wrist", "Left wrist"))
+    return all(
+        is_above(pose, wrist, "Head", margin) is True for wrist in ("Right wrist", "Left wrist")
+    )
 
 
 def joint_angle(a: Sequence[float], b: Sequence[float], c: Sequence[float]) -> float:
@@ -52,17 +55,26 @@ def pose_angle(pose: Pose, a: str, b: str, c: str) -> float | None:
     """:func:`joint_angle` of three named body points of ``pose``; None if any is missing or
     ``a`` or ``c`` falls on ``b`` (coarse heat maps can put two points in one cell: no angle)."""
     points = [_point(pose, name) for name in (a, b, c)]
-    if any(p is None for p in points) or points[0][:2] == points[1][:2] or points[2][:2] == points[1][:2]:
+    if (
+        any(p is None for p in points)
+        or points[0][:2] == points[1][:2]
+        or points[2][:2] == points[1][:2]
+    ):
         return None
     return joint_angle(*points)
 
 
-ELBOW = {"Right": ("Right shoulder", "Right elbow", "Right wrist"), "Left": ("Left shoulder", "Left elbow", "Left wrist")}
+ELBOW = {
+    "Right": ("Right shoulder", "Right elbow", "Right wrist"),
+    "Left": ("Left shoulder", "Left elbow", "Left wrist"),
+}
 
 
 def angle_signal(poses: Sequence[Pose], a: str, b: str, c: str) -> np.ndarray:
     """The angle ``a-b-c`` for each pose, ``nan`` where a point is missing (plots leave a gap)."""
-    return np.array([np.nan if (v := pose_angle(p, a, b, c)) is None else v for p in poses], dtype=float)
+    return np.array(
+        [np.nan if (v := pose_angle(p, a, b, c)) is None else v for p in poses], dtype=float
+    )
 
 
 def episodes(flags: Sequence[bool], min_length: int = 1) -> list[tuple[int, int]]:
@@ -104,8 +116,13 @@ def count_repetitions(signal: Sequence[float], low: float, high: float) -> int:
     return count
 
 
-def synthetic_pose(shoulder: tuple[float, float], elbow_angle: float, upper_arm: float = 60.0, forearm: float = 50.0,
-                   side: str = "Right") -> Pose:
+def synthetic_pose(
+    shoulder: tuple[float, float],
+    elbow_angle: float,
+    upper_arm: float = 60.0,
+    forearm: float = 50.0,
+    side: str = "Right",
+) -> Pose:
     """A constructed pose (for tests and demos): head, neck, one arm hanging from ``shoulder`` with
     the given elbow angle (180 = straight down, smaller = forearm raised forwards/up)."""
     sx, sy = shoulder

@@ -1,4 +1,5 @@
 """Haar-like features and the integral image, the arithmetic behind Viola–Jones face detection."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -29,7 +30,9 @@ def integral_image(image: np.ndarray) -> np.ndarray:
 def rect_sum(ii: np.ndarray, x: int, y: int, w: int, h: int) -> int:
     """Sum of the ``w × h`` rectangle at ``(x, y)`` from an integral image: 4 look-ups, any size."""
     if w < 0 or h < 0 or x < 0 or y < 0 or y + h >= ii.shape[0] or x + w >= ii.shape[1]:
-        raise ValueError(f"rectangle {(x, y, w, h)} is outside the image {ii.shape[1] - 1}×{ii.shape[0] - 1}")
+        raise ValueError(
+            f"rectangle {(x, y, w, h)} is outside the image {ii.shape[1] - 1}×{ii.shape[0] - 1}"
+        )
     return int(ii[y + h, x + w] - ii[y, x + w] - ii[y + h, x] + ii[y, x])
 
 
@@ -40,12 +43,17 @@ def two_rect_feature(ii: np.ndarray, x: int, y: int, w: int, h: int) -> int:
     return rect_sum(ii, x, y, w // 2, h) - rect_sum(ii, x + w // 2, y, w // 2, h)
 
 
-def count_haar_features(window: int = 24, shapes: dict[str, tuple[int, int]] | None = None) -> dict[str, int]:
+def count_haar_features(
+    window: int = 24, shapes: dict[str, tuple[int, int]] | None = None
+) -> dict[str, int]:
     """How many positions and scales each feature shape has in a ``window × window`` sub-window."""
     counts = {}
     for name, (bw, bh) in (shapes or HAAR_SHAPES).items():
-        counts[name] = sum((window - w + 1) * (window - h + 1)
-                           for w in range(bw, window + 1, bw) for h in range(bh, window + 1, bh))
+        counts[name] = sum(
+            (window - w + 1) * (window - h + 1)
+            for w in range(bw, window + 1, bw)
+            for h in range(bh, window + 1, bh)
+        )
     return counts
 
 
@@ -57,9 +65,13 @@ def cascade_summary(cascade_xml) -> tuple[int, list[int]]:
     try:
         root = ET.parse(cascade_xml).getroot()
     except ET.ParseError as error:
-        raise ValueError(f"{cascade_xml} is not valid XML ({error}): is the file cut short?") from None
+        raise ValueError(
+            f"{cascade_xml} is not valid XML ({error}): is the file cut short?"
+        ) from None
     cascade = root.find("cascade")
     if cascade is None:
         raise ValueError(f"{cascade_xml} is not an OpenCV cascade file")
     stages = cascade.findall("./stages/_")
-    return int(cascade.findtext("width")), [len(stage.findall("./weakClassifiers/_")) for stage in stages]
+    return int(cascade.findtext("width")), [
+        len(stage.findall("./weakClassifiers/_")) for stage in stages
+    ]

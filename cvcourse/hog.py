@@ -1,4 +1,5 @@
 """Histograms of oriented gradients: gradients and the 9-bin cell histogram, step by step."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -19,7 +20,7 @@ def gradients(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     padded = np.pad(gray.astype(np.float64), 1, mode="reflect")  # OpenCV's BORDER_REFLECT_101
     gx = padded[1:-1, 2:] - padded[1:-1, :-2]
     gy = padded[2:, 1:-1] - padded[:-2, 1:-1]
-    return np.sqrt(gx ** 2 + gy ** 2), np.degrees(np.arctan2(gy, gx)) % 180
+    return np.sqrt(gx**2 + gy**2), np.degrees(np.arctan2(gy, gx)) % 180
 
 
 def cell_histogram(magnitude: np.ndarray, direction: np.ndarray, bins: int = 9) -> np.ndarray:
@@ -32,7 +33,9 @@ def cell_histogram(magnitude: np.ndarray, direction: np.ndarray, bins: int = 9) 
     magnitude = np.asarray(magnitude, dtype=float)
     direction = np.asarray(direction, dtype=float)
     if magnitude.shape != direction.shape:
-        raise ValueError(f"magnitude {magnitude.shape} and direction {direction.shape} differ in shape")
+        raise ValueError(
+            f"magnitude {magnitude.shape} and direction {direction.shape} differ in shape"
+        )
     if np.any(direction < 0) or np.any(direction > 180):
         raise ValueError("directions must be unsigned angles in [0, 180] degrees")
     width = 180 / bins

@@ -1,4 +1,5 @@
 """Reading and checking images: clear errors instead of OpenCV's silent ``None``."""
+
 from __future__ import annotations
 
 import os
@@ -18,13 +19,21 @@ def check_image(image: object, name: str = "image") -> np.ndarray:
     float arrays holding NaN or infinity (an earlier division by zero: every result would be NaN).
     """
     if image is None:
-        raise TypeError(f"{name} is None: the image was not loaded (did cv2.imread fail on a bad path?)")
+        raise TypeError(
+            f"{name} is None: the image was not loaded (did cv2.imread fail on a bad path?)"
+        )
     if isinstance(image, (str, os.PathLike)):
-        raise TypeError(f"{name} must be a numpy array (H x W or H x W x C), not the path {str(image)!r}: "
-                        f"read the file first with cvcourse.images.read_image")
+        raise TypeError(
+            f"{name} must be a numpy array (H x W or H x W x C), not the path {str(image)!r}: "
+            f"read the file first with cvcourse.images.read_image"
+        )
     if not isinstance(image, np.ndarray):
-        raise TypeError(f"{name} must be a numpy array (H x W or H x W x C), not {type(image).__name__}")
-    if image.dtype == bool or not (np.issubdtype(image.dtype, np.integer) or np.issubdtype(image.dtype, np.floating)):
+        raise TypeError(
+            f"{name} must be a numpy array (H x W or H x W x C), not {type(image).__name__}"
+        )
+    if image.dtype == bool or not (
+        np.issubdtype(image.dtype, np.integer) or np.issubdtype(image.dtype, np.floating)
+    ):
         raise ValueError(f"{name} has dtype {image.dtype}; expected uint8 or float")
     if image.ndim == 3 and image.shape[2] not in (1, 3, 4) or image.ndim not in (2, 3):
         raise ValueError(f"{name} has shape {image.shape}; expected H x W or H x W x 1/3/4")
@@ -32,8 +41,10 @@ def check_image(image: object, name: str = "image") -> np.ndarray:
         raise ValueError(f"{name} is empty (shape {image.shape})")
     if image.dtype.kind == "f" and not np.isfinite(image).all():
         bad = int(np.count_nonzero(~np.isfinite(image)))
-        raise ValueError(f"{name} holds {bad} NaN or infinite value(s) of {image.size}: "
-                         f"find the division by zero (or NaN input) that made them")
+        raise ValueError(
+            f"{name} holds {bad} NaN or infinite value(s) of {image.size}: "
+            f"find the division by zero (or NaN input) that made them"
+        )
     return image
 
 

@@ -16,6 +16,7 @@ kernel has not yet run the widget cells would replace the saved widget state wit
 An editable ``pip install`` cannot place data files under the prefix, hence this small command.
 ``python -m cvcourse.bench --write`` signs the notebooks it regenerates, so they stay trusted.
 """
+
 from __future__ import annotations
 
 import json

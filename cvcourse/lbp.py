@@ -5,6 +5,7 @@ is a 1, a darker one a 0; read in a fixed order the bits form a number (0–255 
 LBPH (OpenCV's ``cv2.face.LBPHFaceRecognizer``) cuts the LBP image into ``grid_x × grid_y`` cells
 and concatenates their histograms: that vector is the face's description.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -46,7 +47,7 @@ def lbp_image(gray: np.ndarray, radius: int = 1, neighbors: int = 8) -> np.ndarr
         raise ValueError(f"image {gray.shape} too small for radius {radius}")
     image = gray.astype(np.float64)
     h, w = image.shape[0] - 2 * radius, image.shape[1] - 2 * radius
-    centre = image[radius:radius + h, radius:radius + w]
+    centre = image[radius : radius + h, radius : radius + w]
     codes = np.zeros((h, w), np.uint32)
     for n in range(neighbors):
         angle = 2 * np.pi * n / neighbors
@@ -54,13 +55,19 @@ def lbp_image(gray: np.ndarray, radius: int = 1, neighbors: int = 8) -> np.ndarr
         y0, x0 = int(np.floor(y)), int(np.floor(x))
         fy, fx = y - y0, x - x0
         y1, x1 = min(y0 + 1, 2 * radius), min(x0 + 1, 2 * radius)
-        value = ((1 - fy) * (1 - fx) * image[y0:y0 + h, x0:x0 + w] + (1 - fy) * fx * image[y0:y0 + h, x1:x1 + w]
-                 + fy * (1 - fx) * image[y1:y1 + h, x0:x0 + w] + fy * fx * image[y1:y1 + h, x1:x1 + w])
+        value = (
+            (1 - fy) * (1 - fx) * image[y0 : y0 + h, x0 : x0 + w]
+            + (1 - fy) * fx * image[y0 : y0 + h, x1 : x1 + w]
+            + fy * (1 - fx) * image[y1 : y1 + h, x0 : x0 + w]
+            + fy * fx * image[y1 : y1 + h, x1 : x1 + w]
+        )
         codes |= (value >= centre - 1e-9).astype(np.uint32) << n
     return codes.astype(np.uint8) if neighbors <= 8 else codes
 
 
-def lbp_histograms(codes: np.ndarray, grid_x: int = 8, grid_y: int = 8, neighbors: int = 8) -> np.ndarray:
+def lbp_histograms(
+    codes: np.ndarray, grid_x: int = 8, grid_y: int = 8, neighbors: int = 8
+) -> np.ndarray:
     """The ``grid_y × grid_x`` cell histograms of an LBP image, shape ``(grid_y, grid_x, 2**neighbors)``.
 
     Cells are ``H // grid_y × W // grid_x`` pixels (the leftover pixels are dropped, as in OpenCV)
@@ -71,12 +78,17 @@ def lbp_histograms(codes: np.ndarray, grid_x: int = 8, grid_y: int = 8, neighbor
     """
     codes = np.asarray(codes)
     if codes.ndim != 2 or codes.shape[0] < grid_y or codes.shape[1] < grid_x:
-        raise ValueError(f"an LBP image of shape {codes.shape} cannot be cut into {grid_y} × {grid_x} cells")
-    bins = 2 ** neighbors
-    ch, cw = codes.shape[0] // grid_y, codes.shape[1] // grid_x  # as OpenCV: leftover pixels are dropped
+        raise ValueError(
+            f"an LBP image of shape {codes.shape} cannot be cut into {grid_y} × {grid_x} cells"
+        )
+    bins = 2**neighbors
+    ch, cw = (
+        codes.shape[0] // grid_y,
+        codes.shape[1] // grid_x,
+    )  # as OpenCV: leftover pixels are dropped
     out = np.zeros((grid_y, grid_x, bins))
     for i in range(grid_y):
         for j in range(grid_x):
-            cell = codes[i * ch:(i + 1) * ch, j * cw:(j + 1) * cw].ravel()
+            cell = codes[i * ch : (i + 1) * ch, j * cw : (j + 1) * cw].ravel()
             out[i, j] = np.bincount(cell, minlength=bins)[:bins] / cell.size
     return out

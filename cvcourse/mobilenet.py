@@ -25,6 +25,7 @@ Input: RGB, 224×224 (other sizes work without the classifier top), values in [-
 (:func:`preprocess`). TF Lite weight layouts: convolution ``(out, h, w, in)`` (OHWI), depthwise
 ``(1, h, w, channels·multiplier)``; Keras wants ``(h, w, in, out)`` and ``(h, w, channels, multiplier)``.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -39,15 +40,30 @@ N_CLASSES = 1001  # ImageNet's 1000 classes after class 0, "background"
 ALPHA = 0.25
 # (stride of the depthwise convolution, filters of the pointwise one at α = 1) of blocks 1..13
 BLOCKS: tuple[tuple[int, int], ...] = (
-    (1, 64), (2, 128), (1, 128), (2, 256), (1, 256), (2, 512),
-    (1, 512), (1, 512), (1, 512), (1, 512), (1, 512), (2, 1024), (1, 1024),
+    (1, 64),
+    (2, 128),
+    (1, 128),
+    (2, 256),
+    (1, 256),
+    (2, 512),
+    (1, 512),
+    (1, 512),
+    (1, 512),
+    (1, 512),
+    (1, 512),
+    (2, 1024),
+    (1, 1024),
 )
 FEATURE_LAYER = "global_pool"  # the 256 numbers the classifier's top reads
 
 # Full course: the course's Keras Applications network and its ImageNet weights (registry names).
 KERAS_APPLICATIONS = {
-    "inception_v3": ("InceptionV3", "keras/inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5",
-                     "inception_v3", 299),
+    "inception_v3": (
+        "InceptionV3",
+        "keras/inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5",
+        "inception_v3",
+        299,
+    ),
 }
 
 
@@ -76,17 +92,29 @@ def build_mobilenet_v1(
     from keras import layers
 
     if input_shape[-1] != 3:
-        raise ValueError(f"MobileNet takes RGB images: input_shape must end in 3, got {input_shape}")
+        raise ValueError(
+            f"MobileNet takes RGB images: input_shape must end in 3, got {input_shape}"
+        )
     if include_top and tuple(input_shape[:2]) != (IMAGE_SIZE, IMAGE_SIZE):
-        raise ValueError(f"the ImageNet classifier top expects {IMAGE_SIZE}×{IMAGE_SIZE} images, got "
-                         f"{input_shape[:2]}; use include_top=False for other sizes")
+        raise ValueError(
+            f"the ImageNet classifier top expects {IMAGE_SIZE}×{IMAGE_SIZE} images, got "
+            f"{input_shape[:2]}; use include_top=False for other sizes"
+        )
     inputs = keras.Input(shape=input_shape, name="input")
-    x = layers.Conv2D(int(32 * alpha), 3, strides=2, padding="same", activation="relu6", name="Conv2d_0")(inputs)
+    x = layers.Conv2D(
+        int(32 * alpha), 3, strides=2, padding="same", activation="relu6", name="Conv2d_0"
+    )(inputs)
     for i, (stride, filters) in enumerate(BLOCKS, start=1):
-        x = layers.DepthwiseConv2D(3, strides=stride, padding="same", activation="relu6",
-                                   name=f"Conv2d_{i}_depthwise")(x)
-        x = layers.Conv2D(int(filters * alpha), 1, padding="same", activation="relu6",
-                          name=f"Conv2d_{i}_pointwise")(x)
+        x = layers.DepthwiseConv2D(
+            3, strides=stride, padding="same", activation="relu6", name=f"Conv2d_{i}_depthwise"
+        )(x)
+        x = layers.Conv2D(
+            int(filters * alpha),
+            1,
+            padding="same",
+            activation="relu6",
+            name=f"Conv2d_{i}_pointwise",
+        )(x)
     x = layers.GlobalAveragePooling2D(name=FEATURE_LAYER)(x)
     if include_top:
         x = layers.Dense(classes, name="Logits")(x)
@@ -98,7 +126,9 @@ def read_tflite_tensors(model_file: str | Path) -> dict[str, np.ndarray]:
     """Every constant tensor of a TF Lite file, ``{tensor name: array}`` (weights and biases)."""
     from cvcourse import tflite
 
-    interpreter = tflite.load_interpreter(model_file)  # FileNotFoundError, or ValueError naming the file
+    interpreter = tflite.load_interpreter(
+        model_file
+    )  # FileNotFoundError, or ValueError naming the file
     tensors = {}
     for detail in interpreter.get_tensor_details():
         name = detail["name"]
@@ -110,10 +140,15 @@ def read_tflite_tensors(model_file: str | Path) -> dict[str, np.ndarray]:
 def _keras_weights(tensors: dict[str, np.ndarray], layer: str) -> list[np.ndarray]:
     """The [kernel, bias] of one Keras layer from the TF Lite tensors, in Keras's layout."""
     if layer == "Logits":
-        w, b = tensors["MobilenetV1/Logits/Conv2d_1c_1x1/weights"], tensors["MobilenetV1/Logits/Conv2d_1c_1x1/Conv2D_bias"]
+        w, b = (
+            tensors["MobilenetV1/Logits/Conv2d_1c_1x1/weights"],
+            tensors["MobilenetV1/Logits/Conv2d_1c_1x1/Conv2D_bias"],
+        )
         return [w[:, 0, 0, :].T, b]  # (1001, 1, 1, 256) OHWI → (256, 1001)
     if layer.endswith("_depthwise"):
-        w = tensors[f"MobilenetV1/{layer}/depthwise_weights"]  # (1, h, w, channels·multiplier), multiplier 1
+        w = tensors[
+            f"MobilenetV1/{layer}/depthwise_weights"
+        ]  # (1, h, w, channels·multiplier), multiplier 1
         b = tensors[f"MobilenetV1/MobilenetV1/{layer}/depthwise_bias"]
         return [w[0][..., None], b]  # → (h, w, channels, 1)
     w = tensors[f"MobilenetV1/{layer}/weights"]  # (out, h, w, in)
@@ -129,7 +164,9 @@ def load_tflite_weights(model, model_file: str | Path):
     """
     from cvcourse.validation import check_model
 
-    check_model(model, "model", ("layers", "get_layer"), "a Keras model (build_mobilenet_v1() makes one)")
+    check_model(
+        model, "model", ("layers", "get_layer"), "a Keras model (build_mobilenet_v1() makes one)"
+    )
     return _copy_weights(model, read_tflite_tensors(model_file), model_file)
 
 
@@ -141,11 +178,15 @@ def _copy_weights(model, tensors: dict[str, np.ndarray], model_file: str | Path)
         try:
             weights = _keras_weights(tensors, name)
         except KeyError as exc:
-            raise ValueError(f"{model_file} is not the MobileNet v1 TF Lite model: it has no tensor {exc}") from None
+            raise ValueError(
+                f"{model_file} is not the MobileNet v1 TF Lite model: it has no tensor {exc}"
+            ) from None
         expected = [tuple(w.shape) for w in layer.get_weights()]
         if [tuple(w.shape) for w in weights] != expected:
-            raise ValueError(f"{model_file} does not fit this MobileNet: layer {name} needs weights of shapes "
-                             f"{expected}, the file has {[tuple(w.shape) for w in weights]} (another width α?)")
+            raise ValueError(
+                f"{model_file} does not fit this MobileNet: layer {name} needs weights of shapes "
+                f"{expected}, the file has {[tuple(w.shape) for w in weights]} (another width α?)"
+            )
         layer.set_weights(weights)
     return model
 
@@ -158,9 +199,13 @@ def read_labels(labels_file: str | Path, n_classes: int = N_CLASSES) -> list[str
     try:
         labels = labels_file.read_text(encoding="utf-8").splitlines()
     except UnicodeDecodeError:
-        raise ValueError(f"{labels_file} is not a labels file: not UTF-8 text (one label a line)") from None
+        raise ValueError(
+            f"{labels_file} is not a labels file: not UTF-8 text (one label a line)"
+        ) from None
     if len(labels) != n_classes:
-        raise ValueError(f"{labels_file} has {len(labels)} labels, the network has {n_classes} classes")
+        raise ValueError(
+            f"{labels_file} has {len(labels)} labels, the network has {n_classes} classes"
+        )
     return labels
 
 
@@ -207,20 +252,35 @@ def preprocess(image: np.ndarray, size: int = IMAGE_SIZE, bgr: bool = True) -> n
         image = image[:, :, :3]
     rgb = to_rgb(image, bgr=bgr).astype(np.float32)
     shrink = min(image.shape[:2]) > size
-    rgb = cv2.resize(rgb, (size, size), interpolation=cv2.INTER_AREA if shrink else cv2.INTER_LINEAR)
+    rgb = cv2.resize(
+        rgb, (size, size), interpolation=cv2.INTER_AREA if shrink else cv2.INTER_LINEAR
+    )
     return rgb / 127.5 - 1.0
 
 
-def preprocess_batch(images: Sequence[np.ndarray] | np.ndarray, size: int = IMAGE_SIZE, bgr: bool = True) -> np.ndarray:
+def preprocess_batch(
+    images: Sequence[np.ndarray] | np.ndarray, size: int = IMAGE_SIZE, bgr: bool = True
+) -> np.ndarray:
     """:func:`preprocess` for each image (a list, or an array ``(n, h, w[, 3])``) → ``float32 (n, size, size, 3)``."""
     from cvcourse.images import check_image
 
-    if not isinstance(images, (list, tuple, np.ndarray)) or isinstance(images, np.ndarray) and images.ndim < 3:
-        raise TypeError(f"images must be a list of images or an array (n, h, w[, 3]), not "
-                        f"{type(images).__name__ if not isinstance(images, np.ndarray) else f'an array of shape {images.shape}'}")
+    if (
+        not isinstance(images, (list, tuple, np.ndarray))
+        or isinstance(images, np.ndarray)
+        and images.ndim < 3
+    ):
+        raise TypeError(
+            f"images must be a list of images or an array (n, h, w[, 3]), not "
+            f"{type(images).__name__ if not isinstance(images, np.ndarray) else f'an array of shape {images.shape}'}"
+        )
     if len(images) == 0:
         raise ValueError("no images to preprocess")
-    return np.stack([preprocess(check_image(im, f"images[{i}]"), size=size, bgr=bgr) for i, im in enumerate(images)])
+    return np.stack(
+        [
+            preprocess(check_image(im, f"images[{i}]"), size=size, bgr=bgr)
+            for i, im in enumerate(images)
+        ]
+    )
 
 
 def top_k(probabilities: np.ndarray, labels: Sequence[str], k: int = 5) -> list[tuple[str, float]]:
@@ -246,28 +306,40 @@ def feature_extractor(model, layer: str = FEATURE_LAYER, trainable: bool = False
 
     from cvcourse.validation import check_model
 
-    check_model(model, "model", ("layers", "get_layer"), "a Keras model (load_mobilenet() gives one)")
+    check_model(
+        model, "model", ("layers", "get_layer"), "a Keras model (load_mobilenet() gives one)"
+    )
     names = [l.name for l in model.layers]
     if layer not in names:
         raise ValueError(f"no layer {layer!r}; the layers are {names}")
-    extractor = keras.Model(model.input, model.get_layer(layer).output, name=f"{model.name}_{layer}")
+    extractor = keras.Model(
+        model.input, model.get_layer(layer).output, name=f"{model.name}_{layer}"
+    )
     extractor.trainable = trainable
     return extractor
 
 
-def build_feature_extractor(size: int = IMAGE_SIZE, layer: str = FEATURE_LAYER, trainable: bool = False,
-                            model_file: str | Path | None = None):
+def build_feature_extractor(
+    size: int = IMAGE_SIZE,
+    layer: str = FEATURE_LAYER,
+    trainable: bool = False,
+    model_file: str | Path | None = None,
+):
     """The ImageNet MobileNet without its classifier, for ``size``×``size`` inputs, up to ``layer``.
 
     A pretrained base for transfer learning: frozen by default; add a new head on top.
     """
     if size < 32:
-        raise ValueError(f"MobileNet needs inputs of at least 32×32 pixels (5 stride-2 steps), got {size}")
+        raise ValueError(
+            f"MobileNet needs inputs of at least 32×32 pixels (5 stride-2 steps), got {size}"
+        )
     model, _ = load_mobilenet(model_file, input_shape=(size, size, 3), include_top=False)
     return feature_extractor(model, layer, trainable=trainable)
 
 
-def keras_application_base(name: str = "inception_v3", size: int | None = None, trainable: bool = False):
+def keras_application_base(
+    name: str = "inception_v3", size: int | None = None, trainable: bool = False
+):
     """Full course: the course's Keras Applications network without its top, ImageNet weights.
 
     The weights come through the asset registry (downloaded on demand, hash checked). Returns
@@ -282,7 +354,8 @@ def keras_application_base(name: str = "inception_v3", size: int | None = None, 
     constructor, asset, module, default_size = KERAS_APPLICATIONS[name]
     weights = assets.path(asset)
     size = size or default_size
-    base = getattr(keras.applications, constructor)(include_top=False, weights=str(weights),
-                                                   input_shape=(size, size, 3), pooling="avg")
+    base = getattr(keras.applications, constructor)(
+        include_top=False, weights=str(weights), input_shape=(size, size, 3), pooling="avg"
+    )
     base.trainable = trainable
     return base, getattr(keras.applications, module).preprocess_input

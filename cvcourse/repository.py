@@ -10,6 +10,7 @@ Command line::
     python -m cvcourse.repository check                      # list every place that disagrees
     python -m cvcourse.repository point OWNER/NAME REVISION  # re-point them all (a fork, a new tag)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,10 +34,14 @@ _REV = r"[A-Za-z0-9_.+-]+"
 #: every kind of reference to the repository: the regex that finds it (groups: repository, revision)
 #: and the template that writes it
 REFERENCES = {
-    "badge": (re.compile(rf"https://colab\.research\.google\.com/github/({_NAME})/blob/({_REV})/"),
-              "https://colab.research.google.com/github/{repository}/blob/{revision}/"),
-    "setup cell": (re.compile(rf"git\+https://github\.com/({_NAME})(?:@({_REV}))?(?![\w./@-])"),
-                   "git+https://github.com/{repository}@{revision}"),
+    "badge": (
+        re.compile(rf"https://colab\.research\.google\.com/github/({_NAME})/blob/({_REV})/"),
+        "https://colab.research.google.com/github/{repository}/blob/{revision}/",
+    ),
+    "setup cell": (
+        re.compile(rf"git\+https://github\.com/({_NAME})(?:@({_REV}))?(?![\w./@-])"),
+        "git+https://github.com/{repository}@{revision}",
+    ),
 }
 
 
@@ -47,8 +52,10 @@ def colab_url(notebook: str, repository: str = REPOSITORY, revision: str = REVIS
 
 def badge(notebook: str, repository: str = REPOSITORY, revision: str = REVISION) -> str:
     """The Markdown of the Open-in-Colab badge of ``notebook`` (a file name in ``notebooks/``)."""
-    return ("[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
-            f"({colab_url(notebook, repository, revision)})")
+    return (
+        "[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
+        f"({colab_url(notebook, repository, revision)})"
+    )
 
 
 def pip_requirement(repository: str = REPOSITORY, revision: str = REVISION) -> str:
@@ -79,8 +86,9 @@ class Mismatch:
         return f"{self.file.relative_to(ROOT)}: {self.kind} {self.found}"
 
 
-def mismatches(files: Sequence[Path] | None = None, repository: str = REPOSITORY,
-               revision: str = REVISION) -> list[Mismatch]:
+def mismatches(
+    files: Sequence[Path] | None = None, repository: str = REPOSITORY, revision: str = REVISION
+) -> list[Mismatch]:
     """Every badge or setup-cell install in ``files`` that names another repository or revision
     than ``repository@revision`` (an install without a revision too), and every notebook whose
     first cell lacks its own badge."""
@@ -90,9 +98,19 @@ def mismatches(files: Sequence[Path] | None = None, repository: str = REPOSITORY
         for kind, (pattern, _) in REFERENCES.items():
             for match in pattern.finditer(text):
                 if match.group(1, 2) != (repository, revision):
-                    found.append(Mismatch(file, kind, f"{match.group(1)}@{match.group(2) or '(no revision)'}"))
-        if file.suffix == ".ipynb" and colab_url(file.name, repository, revision) not in _first_cell(file):
-            found.append(Mismatch(file, "badge", f"missing from the first cell (expected {colab_url(file.name)})"))
+                    found.append(
+                        Mismatch(
+                            file, kind, f"{match.group(1)}@{match.group(2) or '(no revision)'}"
+                        )
+                    )
+        if file.suffix == ".ipynb" and colab_url(
+            file.name, repository, revision
+        ) not in _first_cell(file):
+            found.append(
+                Mismatch(
+                    file, "badge", f"missing from the first cell (expected {colab_url(file.name)})"
+                )
+            )
     return found
 
 
@@ -114,7 +132,9 @@ def point(repository: str, revision: str, files: Sequence[Path] | None = None) -
     if not re.fullmatch(_NAME, repository):
         raise ValueError(f"repository must be 'owner/name', got {repository!r}")
     if not re.fullmatch(_REV, revision) or revision in ("main", "master", "HEAD"):
-        raise ValueError(f"revision must be a tag or a commit (not a moving branch), got {revision!r}")
+        raise ValueError(
+            f"revision must be a tag or a commit (not a moving branch), got {revision!r}"
+        )
     changed = []
     for file in course_files() if files is None else files:
         text = file.read_text(encoding="utf-8")
@@ -133,10 +153,16 @@ def point(repository: str, revision: str, files: Sequence[Path] | None = None) -
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``check`` or ``point OWNER/NAME REVISION``."""
-    parser = argparse.ArgumentParser(prog="python -m cvcourse.repository", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m cvcourse.repository", description=__doc__.split("\n")[0]
+    )
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("check", help="list every badge, setup cell or URL that disagrees with this module")
-    p_point = sub.add_parser("point", help="re-point every badge, setup cell and URL, and this module")
+    sub.add_parser(
+        "check", help="list every badge, setup cell or URL that disagrees with this module"
+    )
+    p_point = sub.add_parser(
+        "point", help="re-point every badge, setup cell and URL, and this module"
+    )
     p_point.add_argument("repository", help="owner/name on GitHub")
     p_point.add_argument("revision", help="the tag or commit Colab installs (not a branch)")
     args = parser.parse_args(argv)

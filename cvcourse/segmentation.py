@@ -14,6 +14,7 @@
 Every function checks its image with :func:`cvcourse.images.check_image` (None, wrong dtype,
 empty → one clear error).
 """
+
 from __future__ import annotations
 
 import tarfile
@@ -39,10 +40,19 @@ N_VOC_CLASSES = 21
 # (Mask R-CNN) number their classes by these ids, OpenCV returns id - 1.
 COCO_UNUSED_IDS = (12, 26, 29, 30, 45, 66, 68, 69, 71, 83)
 # COCO class names (coco.names) whose PASCAL VOC class has another name
-COCO_TO_VOC = {"airplane": "aeroplane", "motorbike": "motorbike", "motorcycle": "motorbike",
-               "dining table": "diningtable", "diningtable": "diningtable", "potted plant": "pottedplant",
-               "pottedplant": "pottedplant", "couch": "sofa", "sofa": "sofa", "tv": "tvmonitor",
-               "tvmonitor": "tvmonitor"}
+COCO_TO_VOC = {
+    "airplane": "aeroplane",
+    "motorbike": "motorbike",
+    "motorcycle": "motorbike",
+    "dining table": "diningtable",
+    "diningtable": "diningtable",
+    "potted plant": "pottedplant",
+    "pottedplant": "pottedplant",
+    "couch": "sofa",
+    "sofa": "sofa",
+    "tv": "tvmonitor",
+    "tvmonitor": "tvmonitor",
+}
 Box = Sequence[int]  # (x, y, w, h)
 
 
@@ -63,7 +73,11 @@ def _bgr(image: object, name: str = "image") -> np.ndarray:
 def model_input(image: np.ndarray, size: int, low: float, high: float) -> np.ndarray:
     """A BGR image → the ``(1, size, size, 3)`` float32 RGB batch scaled from 0–255 to ``low``–``high``."""
     rgb = cv2.cvtColor(_bgr(image), cv2.COLOR_BGR2RGB)
-    rgb = cv2.resize(rgb, (size, size), interpolation=cv2.INTER_AREA if min(rgb.shape[:2]) > size else cv2.INTER_LINEAR)
+    rgb = cv2.resize(
+        rgb,
+        (size, size),
+        interpolation=cv2.INTER_AREA if min(rgb.shape[:2]) > size else cv2.INTER_LINEAR,
+    )
     return (rgb.astype(np.float32) * ((high - low) / 255.0) + low)[None]
 
 
@@ -71,8 +85,11 @@ def read_voc_labels(labels_file: str | Path | None = None) -> list[str]:
     """The 21 PASCAL VOC class names, ``background`` first (the labels file's first 21 lines)."""
     from cvcourse import assets
 
-    labels_file = (check_file(labels_file, "labels_file", "labels file") if labels_file is not None
-                   else assets.path(VOC_LABELS_ASSET))
+    labels_file = (
+        check_file(labels_file, "labels_file", "labels file")
+        if labels_file is not None
+        else assets.path(VOC_LABELS_ASSET)
+    )
     lines = [line.strip() for line in labels_file.read_text(encoding="utf-8").splitlines()]
     names = []
     for line in lines:
@@ -80,7 +97,9 @@ def read_voc_labels(labels_file: str | Path | None = None) -> list[str]:
             break
         names.append(line)
     if len(names) != N_VOC_CLASSES or names[0] != "background":
-        raise ValueError(f"{labels_file} does not start with the 21 PASCAL VOC classes (background first)")
+        raise ValueError(
+            f"{labels_file} does not start with the 21 PASCAL VOC classes (background first)"
+        )
     return names
 
 
@@ -106,23 +125,33 @@ def voc_colormap(n: int = 256) -> np.ndarray:
 def check_labels(labels: object, name: str = "labels") -> np.ndarray:
     """``labels`` if it is a non-empty 2-D integer array (a label map), else a clear error."""
     if labels is None or not isinstance(labels, np.ndarray):
-        raise TypeError(f"{name} must be a 2-D integer numpy array (a label map), not {type(labels).__name__}")
+        raise TypeError(
+            f"{name} must be a 2-D integer numpy array (a label map), not {type(labels).__name__}"
+        )
     if labels.ndim != 2 or labels.size == 0 or not np.issubdtype(labels.dtype, np.integer):
-        raise ValueError(f"{name} must be a non-empty 2-D integer array, got shape {labels.shape} dtype {labels.dtype}")
+        raise ValueError(
+            f"{name} must be a non-empty 2-D integer array, got shape {labels.shape} dtype {labels.dtype}"
+        )
     return labels
 
 
-def colorize(labels: np.ndarray, colormap: np.ndarray | None = None, bgr: bool = True) -> np.ndarray:
+def colorize(
+    labels: np.ndarray, colormap: np.ndarray | None = None, bgr: bool = True
+) -> np.ndarray:
     """A label map → a colour image (VOC colours by default), BGR for OpenCV unless ``bgr=False``."""
     labels = check_labels(labels)
     cmap = voc_colormap() if colormap is None else np.asarray(colormap, np.uint8)
     if labels.min() < 0 or labels.max() >= len(cmap):
-        raise ValueError(f"labels run {labels.min()}..{labels.max()}, the colour map has {len(cmap)} colours")
+        raise ValueError(
+            f"labels run {labels.min()}..{labels.max()}, the colour map has {len(cmap)} colours"
+        )
     color = cmap[labels]
     return color[:, :, ::-1].copy() if bgr else color
 
 
-def overlay(image: np.ndarray, color_mask: np.ndarray, alpha: float = 0.5, where: np.ndarray | None = None) -> np.ndarray:
+def overlay(
+    image: np.ndarray, color_mask: np.ndarray, alpha: float = 0.5, where: np.ndarray | None = None
+) -> np.ndarray:
     """``(1 - alpha) · image + alpha · color_mask`` (both BGR), only where ``where`` is True if given."""
     image, color_mask = _bgr(image), _bgr(color_mask, "color_mask")
     if image.shape != color_mask.shape:
@@ -162,8 +191,12 @@ class DeepLab:
 
     size = 257
 
-    def __init__(self, model_file: str | Path | None = None, labels_file: str | Path | None = None,
-                 num_threads: int | None = None):
+    def __init__(
+        self,
+        model_file: str | Path | None = None,
+        labels_file: str | Path | None = None,
+        num_threads: int | None = None,
+    ):
         from cvcourse import assets
 
         model_file = Path(model_file) if model_file is not None else assets.path(DEEPLAB_ASSET)
@@ -171,7 +204,9 @@ class DeepLab:
         self.names = read_voc_labels(labels_file)
         shape = tuple(self.interpreter.get_output_details()[0]["shape"])
         if shape[-1] != len(self.names):
-            raise ValueError(f"{Path(model_file).name} outputs {shape[-1]} classes, the labels list {len(self.names)}")
+            raise ValueError(
+                f"{Path(model_file).name} outputs {shape[-1]} classes, the labels list {len(self.names)}"
+            )
 
     def preprocess(self, image: np.ndarray) -> np.ndarray:
         """BGR image → ``(1, 257, 257, 3)`` RGB float32 in [-1, 1] (``x / 127.5 - 1``)."""
@@ -184,7 +219,9 @@ class DeepLab:
     def segment(self, image: np.ndarray) -> np.ndarray:
         """A label map ``(H, W)`` uint8 at the image's size: scores resized bilinearly, then argmax."""
         image = _bgr(image)
-        scores = cv2.resize(self.scores(image), (image.shape[1], image.shape[0]), interpolation=cv2.INTER_LINEAR)
+        scores = cv2.resize(
+            self.scores(image), (image.shape[1], image.shape[0]), interpolation=cv2.INTER_LINEAR
+        )
         return scores.argmax(axis=2).astype(np.uint8)
 
 
@@ -198,23 +235,35 @@ class SelfieSegmenter:
 
         model_file = Path(model_file) if model_file is not None else assets.path(SELFIE_ASSET)
         self.interpreter = tflite.load_interpreter(model_file, num_threads=num_threads)
-        inputs, outputs = self.interpreter.get_input_details(), self.interpreter.get_output_details()
-        if (len(inputs) != 1 or [int(n) for n in inputs[0]["shape"]] != [1, self.size, self.size, 3]
-                or len(outputs) != 1 or [int(n) for n in outputs[0]["shape"]] != [1, self.size, self.size, 1]):
-            raise ValueError(f"model_file {model_file.name} is not MediaPipe's selfie segmentation: expected one input "
-                             f"1×{self.size}×{self.size}×3 and one output 1×{self.size}×{self.size}×1 (P(person) per "
-                             f"pixel), it has inputs {tflite.describe_tensors(inputs)} and outputs "
-                             f"{tflite.describe_tensors(outputs)}. Leave model_file out for the course's {SELFIE_ASSET}")
+        inputs, outputs = (
+            self.interpreter.get_input_details(),
+            self.interpreter.get_output_details(),
+        )
+        if (
+            len(inputs) != 1
+            or [int(n) for n in inputs[0]["shape"]] != [1, self.size, self.size, 3]
+            or len(outputs) != 1
+            or [int(n) for n in outputs[0]["shape"]] != [1, self.size, self.size, 1]
+        ):
+            raise ValueError(
+                f"model_file {model_file.name} is not MediaPipe's selfie segmentation: expected one input "
+                f"1×{self.size}×{self.size}×3 and one output 1×{self.size}×{self.size}×1 (P(person) per "
+                f"pixel), it has inputs {tflite.describe_tensors(inputs)} and outputs "
+                f"{tflite.describe_tensors(outputs)}. Leave model_file out for the course's {SELFIE_ASSET}"
+            )
 
     def probability(self, image: np.ndarray) -> np.ndarray:
         """``(H, W)`` float32 in [0, 1] at the image's size (input: RGB 256×256 scaled to [0, 1])."""
         image = _bgr(image)
         prob = tflite.run(self.interpreter, model_input(image, self.size, 0.0, 1.0))[0][0, :, :, 0]
-        return np.clip(cv2.resize(prob, (image.shape[1], image.shape[0]), interpolation=cv2.INTER_LINEAR), 0, 1)
+        return np.clip(
+            cv2.resize(prob, (image.shape[1], image.shape[0]), interpolation=cv2.INTER_LINEAR), 0, 1
+        )
 
 
-def replace_background(image: np.ndarray, foreground: np.ndarray, background: np.ndarray | tuple[int, int, int]
-                       ) -> np.ndarray:
+def replace_background(
+    image: np.ndarray, foreground: np.ndarray, background: np.ndarray | tuple[int, int, int]
+) -> np.ndarray:
     """Keep the foreground, replace the rest: ``foreground · image + (1 - foreground) · background``.
 
     ``foreground`` is a probability or boolean mask ``(H, W)``; ``background`` an image (resized to
@@ -223,12 +272,18 @@ def replace_background(image: np.ndarray, foreground: np.ndarray, background: np
     image = _bgr(image)
     alpha = np.asarray(foreground, np.float32)
     if alpha.shape != image.shape[:2]:
-        raise ValueError(f"foreground mask {alpha.shape} does not match the image {image.shape[:2]}")
+        raise ValueError(
+            f"foreground mask {alpha.shape} does not match the image {image.shape[:2]}"
+        )
     if isinstance(background, tuple):
         back = np.empty_like(image)
         back[:] = background
     else:
-        back = cv2.resize(_bgr(background, "background"), (image.shape[1], image.shape[0]), interpolation=cv2.INTER_AREA)
+        back = cv2.resize(
+            _bgr(background, "background"),
+            (image.shape[1], image.shape[0]),
+            interpolation=cv2.INTER_AREA,
+        )
     alpha = np.clip(alpha, 0, 1)[:, :, None]
     return (alpha * image + (1 - alpha) * back).round().astype(np.uint8)
 
@@ -241,8 +296,14 @@ def _share_text(share: float) -> str:
     return f"{share:.1%}" if share >= 0.0005 else "<0.1%"
 
 
-def plot_segmentation(image: np.ndarray, labels: np.ndarray, names: Sequence[str], alpha: float = 0.6,
-                      title: str = "", show: bool = True):
+def plot_segmentation(
+    image: np.ndarray,
+    labels: np.ndarray,
+    names: Sequence[str],
+    alpha: float = 0.6,
+    title: str = "",
+    show: bool = True,
+):
     """Image, colour mask and overlay side by side, with a legend of the classes present (and
     their pixel shares) below all three.
 
@@ -258,12 +319,21 @@ def plot_segmentation(image: np.ndarray, labels: np.ndarray, names: Sequence[str
     color = colorize(labels)
     cmap = voc_colormap()
     shares = class_shares(labels, names)
-    handles = [Patch(color=cmap[names.index(n)] / 255, label=f"{n} {_share_text(s)}") for n, s in shares.items()]
+    handles = [
+        Patch(color=cmap[names.index(n)] / 255, label=f"{n} {_share_text(s)}")
+        for n, s in shares.items()
+    ]
     columns = min(6, len(handles))
-    legend_height = 0.35 * -(-len(handles) // columns) + 0.15        # inches: one line per 6 classes
+    legend_height = 0.35 * -(-len(handles) // columns) + 0.15  # inches: one line per 6 classes
     panel_width = 13 / 3
-    fig, axes = plt.subplots(1, 3, figsize=(13, panel_width * image.shape[0] / image.shape[1] + 0.4 + legend_height))
-    panels = [(image, title or "image"), (color, "class mask"), (overlay(image, color, alpha), "overlay")]
+    fig, axes = plt.subplots(
+        1, 3, figsize=(13, panel_width * image.shape[0] / image.shape[1] + 0.4 + legend_height)
+    )
+    panels = [
+        (image, title or "image"),
+        (color, "class mask"),
+        (overlay(image, color, alpha), "overlay"),
+    ]
     for ax, (panel, name) in zip(axes, panels):
         ax.imshow(cv2.cvtColor(panel, cv2.COLOR_BGR2RGB))
         ax.set_title(name)
@@ -295,7 +365,9 @@ def seed_c_rand(seed: int = 0) -> bool:
     return True
 
 
-def selective_search(image: np.ndarray, width: int = 200, fast: bool = True, seed: int | None = 0) -> np.ndarray:
+def selective_search(
+    image: np.ndarray, width: int = 200, fast: bool = True, seed: int | None = 0
+) -> np.ndarray:
     """Region proposals ``(n, 4)`` as ``(x, y, w, h)`` in the image's pixels (R-CNN's step 2).
 
     OpenCV's selective search (opencv-contrib ``cv2.ximgproc``) groups superpixels by colour,
@@ -307,7 +379,9 @@ def selective_search(image: np.ndarray, width: int = 200, fast: bool = True, see
     if not hasattr(cv2, "ximgproc"):
         raise ImportError("selective search needs opencv-contrib-python (cv2.ximgproc is missing)")
     scale = width / image.shape[1]
-    small = cv2.resize(image, (width, max(1, round(image.shape[0] * scale))), interpolation=cv2.INTER_AREA)
+    small = cv2.resize(
+        image, (width, max(1, round(image.shape[0] * scale))), interpolation=cv2.INTER_AREA
+    )
     search = cv2.ximgproc.segmentation.createSelectiveSearchSegmentation()
     search.setBaseImage(small)
     search.switchToSelectiveSearchFast() if fast else search.switchToSelectiveSearchQuality()
@@ -317,7 +391,9 @@ def selective_search(image: np.ndarray, width: int = 200, fast: bool = True, see
     return np.round(boxes * image.shape[1] / width).astype(int)
 
 
-def semantic_instance_masks(labels: np.ndarray, boxes: Sequence[Box], classes: Sequence[int]) -> list[np.ndarray]:
+def semantic_instance_masks(
+    labels: np.ndarray, boxes: Sequence[Box], classes: Sequence[int]
+) -> list[np.ndarray]:
     """Approximate instance masks: for each box, the pixels inside it labelled with its class.
 
     A pixel inside several boxes of the same class goes to the box whose centre is nearest
@@ -364,8 +440,12 @@ def instance_colors(n: int) -> list[tuple[int, int, int]]:
     return [tuple(int(v) for v in c) for c in cv2.cvtColor(hsv, cv2.COLOR_HSV2BGR)[0]]
 
 
-def draw_instances(image: np.ndarray, masks: Sequence[np.ndarray], labels: Sequence[str] | None = None,
-                   alpha: float = 0.55) -> np.ndarray:
+def draw_instances(
+    image: np.ndarray,
+    masks: Sequence[np.ndarray],
+    labels: Sequence[str] | None = None,
+    alpha: float = 0.55,
+) -> np.ndarray:
     """A copy of ``image`` with each mask in its own colour, its outline, and an optional label."""
     out = _bgr(image).copy()
     labels = None if labels is None else check_names(labels, "labels")
@@ -375,14 +455,32 @@ def draw_instances(image: np.ndarray, masks: Sequence[np.ndarray], labels: Seque
         if mask.shape != out.shape[:2]:
             raise ValueError(f"mask {i} is {mask.shape}, the image {out.shape[:2]}")
         out[mask] = (out[mask] * (1 - alpha) + np.array(color) * alpha).astype(np.uint8)
-        contours, _ = cv2.findContours(mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        contours, _ = cv2.findContours(
+            mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE
+        )
         cv2.drawContours(out, contours, -1, color, 2)
         if labels is not None and mask.any():
             ys, xs = np.nonzero(mask)
-            cv2.putText(out, labels[i], (int(xs.min()), max(12, int(ys.min()) + 12)), cv2.FONT_HERSHEY_SIMPLEX, 0.5,
-                        (255, 255, 255), 2, cv2.LINE_AA)
-            cv2.putText(out, labels[i], (int(xs.min()), max(12, int(ys.min()) + 12)), cv2.FONT_HERSHEY_SIMPLEX, 0.5,
-                        (0, 0, 0), 1, cv2.LINE_AA)
+            cv2.putText(
+                out,
+                labels[i],
+                (int(xs.min()), max(12, int(ys.min()) + 12)),
+                cv2.FONT_HERSHEY_SIMPLEX,
+                0.5,
+                (255, 255, 255),
+                2,
+                cv2.LINE_AA,
+            )
+            cv2.putText(
+                out,
+                labels[i],
+                (int(xs.min()), max(12, int(ys.min()) + 12)),
+                cv2.FONT_HERSHEY_SIMPLEX,
+                0.5,
+                (0, 0, 0),
+                1,
+                cv2.LINE_AA,
+            )
     return out
 
 
@@ -422,10 +520,14 @@ class MaskRCNN:
         try:
             self.net = cv2.dnn.readNetFromTensorflow(str(graph), str(config))
         except cv2.error as exc:
-            raise ValueError(f"OpenCV cannot read {graph.name} + {config.name} as a TensorFlow graph: "
-                             f"{opencv_reason(exc)}") from None
+            raise ValueError(
+                f"OpenCV cannot read {graph.name} + {config.name} as a TensorFlow graph: "
+                f"{opencv_reason(exc)}"
+            ) from None
 
-    def detect(self, image: np.ndarray, confidence: float = 0.5, mask_threshold: float = 0.3) -> list[Instance]:
+    def detect(
+        self, image: np.ndarray, confidence: float = 0.5, mask_threshold: float = 0.3
+    ) -> list[Instance]:
         """The instances scoring ≥ ``confidence``, best first."""
         image = _bgr(image)
         h, w = image.shape[:2]
@@ -437,11 +539,18 @@ class MaskRCNN:
             if score < confidence:
                 continue
             left, top = int(np.clip(row[3] * w, 0, w - 1)), int(np.clip(row[4] * h, 0, h - 1))
-            right, bottom = int(np.clip(row[5] * w, left + 1, w)), int(np.clip(row[6] * h, top + 1, h))
-            small = cv2.resize(masks[i, class_id], (right - left, bottom - top), interpolation=cv2.INTER_LINEAR)
+            right, bottom = (
+                int(np.clip(row[5] * w, left + 1, w)),
+                int(np.clip(row[6] * h, top + 1, h)),
+            )
+            small = cv2.resize(
+                masks[i, class_id], (right - left, bottom - top), interpolation=cv2.INTER_LINEAR
+            )
             mask = np.zeros((h, w), bool)
             mask[top:bottom, left:right] = small > mask_threshold
-            found.append(Instance((left, top, right - left, bottom - top), self.names[class_id], score, mask))
+            found.append(
+                Instance((left, top, right - left, bottom - top), self.names[class_id], score, mask)
+            )
         return sorted(found, key=lambda inst: -inst.score)
 
 
@@ -459,7 +568,9 @@ def load_mask_rcnn(download: bool | None = None) -> MaskRCNN:
     graph = folder / "frozen_inference_graph.pb"
     if not graph.is_file():
         with tarfile.open(archive) as tar:
-            member = next((m for m in tar.getmembers() if m.name.endswith("frozen_inference_graph.pb")), None)
+            member = next(
+                (m for m in tar.getmembers() if m.name.endswith("frozen_inference_graph.pb")), None
+            )
             if member is None:
                 raise ValueError(f"{archive.name} holds no frozen_inference_graph.pb")
             member.name = graph.name
@@ -467,5 +578,9 @@ def load_mask_rcnn(download: bool | None = None) -> MaskRCNN:
                 tar.extract(member, folder, filter="data")
             except TypeError:  # Python < 3.11.4: no extraction filters
                 tar.extract(member, folder)
-    coco80 = [line for line in assets.path(COCO_NAMES_ASSET, download).read_text().splitlines() if line.strip()]
+    coco80 = [
+        line
+        for line in assets.path(COCO_NAMES_ASSET, download).read_text().splitlines()
+        if line.strip()
+    ]
     return MaskRCNN(graph, config, coco80)

@@ -21,11 +21,11 @@ Command line::
 The deck is written to ``build/slides/`` with reveal.js, require.js and MathJax copied beside it
 from ``cvcourse/lecture/`` (no CDN: it opens from disk on a projector without network).
 """
+
 from __future__ import annotations
 
 import argparse
 import ast
-import json
 import re
 import shutil
 import sys
@@ -59,9 +59,11 @@ def cell_units(cell: dict) -> int:
 def _is_setup(cell: dict) -> bool:
     """The Colab cell, the parameters cell and the imports: run, not presented."""
     source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
-    return (cell["cell_type"] == "code"
-            and ("google.colab" in source or "parameters" in cell.get("metadata", {}).get("tags", [])
-                 or all(re.match(r"\s*(#.*)?$|\s*(import|from) \S", line) for line in source.splitlines())))
+    return cell["cell_type"] == "code" and (
+        "google.colab" in source
+        or "parameters" in cell.get("metadata", {}).get("tags", [])
+        or all(re.match(r"\s*(#.*)?$|\s*(import|from) \S", line) for line in source.splitlines())
+    )
 
 
 def is_guard(cell: dict) -> bool:
@@ -74,7 +76,9 @@ def is_guard(cell: dict) -> bool:
         return False
     source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
     try:
-        body = ast.parse("\n".join("" if re.match(r"\s*[%!]", line) else line for line in source.splitlines())).body
+        body = ast.parse(
+            "\n".join("" if re.match(r"\s*[%!]", line) else line for line in source.splitlines())
+        ).body
     except SyntaxError:
         return False
     return bool(body) and all(isinstance(node, ast.Assert) for node in body)
@@ -128,13 +132,20 @@ def problems(nb: dict) -> list[str]:
         if kind not in SLIDE_TYPES:
             found.append(f"cell {i}: slide type {kind!r} (expected one of {sorted(SLIDE_TYPES)})")
         elif is_guard(cell) and kind != "skip":
-            found.append(f"cell {i}: only asserts, shown as {kind!r} (expected 'skip': run, not presented)")
-    if nb["cells"] and nb["cells"][0].get("metadata", {}).get("slideshow", {}).get("slide_type") != "slide":
+            found.append(
+                f"cell {i}: only asserts, shown as {kind!r} (expected 'skip': run, not presented)"
+            )
+    if (
+        nb["cells"]
+        and nb["cells"][0].get("metadata", {}).get("slideshow", {}).get("slide_type") != "slide"
+    ):
         found.append("cell 0 (the title) does not open a slide")
     for group in screens(nb):
         units = sum(cell_units(nb["cells"][i]) for i in group)
         if units > SCREEN_UNITS and len(group) > 1:
-            found.append(f"cells {group[0]}–{group[-1]}: {units} units on one screen (at most {SCREEN_UNITS})")
+            found.append(
+                f"cells {group[0]}–{group[-1]}: {units} units on one screen (at most {SCREEN_UNITS})"
+            )
     return found
 
 
@@ -146,13 +157,20 @@ def _deck_notebook(nb):
 
     nb = copy.deepcopy(nb)
     nb.metadata.pop("widgets", None)  # else the template loads the widget manager from a CDN
-    note = nbformat.v4.new_output("stream", name="stdout",
-                                  text="(interactive widget: run it live in the JupyterLab slideshow)\n")
+    note = nbformat.v4.new_output(
+        "stream",
+        name="stdout",
+        text="(interactive widget: run it live in the JupyterLab slideshow)\n",
+    )
     for cell in nb.cells:
-        if cell.cell_type == "markdown":  # the Colab badge is an image from the web: a link is enough
+        if (
+            cell.cell_type == "markdown"
+        ):  # the Colab badge is an image from the web: a link is enough
             cell.source = re.sub(r"\[!\[Open In Colab\]\([^)]*\)\]", "[Open in Colab]", cell.source)
         if cell.cell_type == "code":
-            cell.outputs = [note if WIDGET_VIEW in out.get("data", {}) else out for out in cell.outputs]
+            cell.outputs = [
+                note if WIDGET_VIEW in out.get("data", {}) else out for out in cell.outputs
+            ]
     return nb
 
 
@@ -165,16 +183,27 @@ def deck(notebook: Path, out_dir: Path | None = None) -> Path:
     import nbformat
     from nbconvert import SlidesExporter
 
-    out_dir = Path(out_dir) if out_dir is not None else Path(__file__).resolve().parents[1] / "build" / "slides"
+    out_dir = (
+        Path(out_dir)
+        if out_dir is not None
+        else Path(__file__).resolve().parents[1] / "build" / "slides"
+    )
     out_dir.mkdir(parents=True, exist_ok=True)
     if not (out_dir / "lecture").is_dir():
         shutil.copytree(STATIC, out_dir / "lecture")
     nb = _deck_notebook(nbformat.read(notebook, as_version=4))
-    exporter = SlidesExporter(reveal_url_prefix="lecture/reveal.js", reveal_theme="simple", reveal_scroll=True,
-                              reveal_number="c/t", require_js_url="lecture/require.js",
-                              jquery_url="lecture/jquery.min.js",
-                              mathjax_url="lecture/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe")
-    if exporter.has_trait("reveal_width"):  # a wider page: 100-character code lines fit, pictures stay large
+    exporter = SlidesExporter(
+        reveal_url_prefix="lecture/reveal.js",
+        reveal_theme="simple",
+        reveal_scroll=True,
+        reveal_number="c/t",
+        require_js_url="lecture/require.js",
+        jquery_url="lecture/jquery.min.js",
+        mathjax_url="lecture/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe",
+    )
+    if exporter.has_trait(
+        "reveal_width"
+    ):  # a wider page: 100-character code lines fit, pictures stay large
         exporter.reveal_width, exporter.reveal_height = "1280", "900"
     if exporter.has_trait("mermaid_js_url"):  # nbconvert ≥ 7.7 imports mermaid on every page
         exporter.mermaid_js_url = "./lecture/mermaid-stub.mjs"
@@ -186,7 +215,9 @@ def deck(notebook: Path, out_dir: Path | None = None) -> Path:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line entry point (see the module docstring)."""
-    parser = argparse.ArgumentParser(prog="python -m cvcourse.slides", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m cvcourse.slides", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("command", choices=["tag", "check", "deck"])
     parser.add_argument("notebooks", nargs="+", type=Path)
     parser.add_argument("--out", type=Path, help="deck folder (default build/slides)")

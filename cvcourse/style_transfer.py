@@ -21,6 +21,7 @@ styles: a style network turns a painting into a 100-number **style vector**, a t
 network paints any content image with it in one forward pass. :func:`load_magenta` /
 :func:`style_vector` / :func:`magenta_stylize` run the course's int8 TF Lite files.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -41,7 +42,13 @@ TF_LITE = ("get_input_details", "invoke")  # what check_model looks for in a TF 
 # content at conv4_2, Keras's block4_conv2).
 MOBILENET_STYLE_LAYERS = [f"Conv2d_{i}_pointwise" for i in (1, 3, 5, 7, 9)]
 MOBILENET_CONTENT_LAYERS = ["Conv2d_9_pointwise"]
-VGG19_STYLE_LAYERS = ["block1_conv1", "block2_conv1", "block3_conv1", "block4_conv1", "block5_conv1"]
+VGG19_STYLE_LAYERS = [
+    "block1_conv1",
+    "block2_conv1",
+    "block3_conv1",
+    "block4_conv1",
+    "block5_conv1",
+]
 VGG19_CONTENT_LAYERS = ["block5_conv2"]
 VGG19_ASSET = "keras/vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5"
 MAGENTA_PREDICT_ASSET = "style_transfer/style_predict_quantized_256.tflite"
@@ -62,8 +69,10 @@ def check_unit_image(x, name: str = "image") -> np.ndarray:
     """``x`` as float32 if it is one RGB image ``(h, w, 3)`` with values in [0, 1], else a clear error."""
     x = check_image(x, name)
     if x.ndim != 3 or x.shape[2] != 3 or x.dtype.kind != "f" or x.min() < -0.001 or x.max() > 1.001:
-        raise ValueError(f"{name} must be one RGB image h × w × 3 of floats in [0, 1] (st.to_tensor(bgr_image) "
-                         f"makes one), got {x.dtype} {x.shape} with values {x.min():g} … {x.max():g}")
+        raise ValueError(
+            f"{name} must be one RGB image h × w × 3 of floats in [0, 1] (st.to_tensor(bgr_image) "
+            f"makes one), got {x.dtype} {x.shape} with values {x.min():g} … {x.max():g}"
+        )
     return np.asarray(x, np.float32)
 
 
@@ -77,11 +86,13 @@ def gram_matrix(features):
     features = tf.convert_to_tensor(features, tf.float32)
     if features.shape.rank == 4:
         if features.shape[0] != 1:
-            raise ValueError(f"gram_matrix takes one image's feature maps, got a batch of {features.shape[0]}")
+            raise ValueError(
+                f"gram_matrix takes one image's feature maps, got a batch of {features.shape[0]}"
+            )
         features = features[0]
     if features.shape.rank != 3:
         raise ValueError(f"expected feature maps h × w × c, got shape {tuple(features.shape)}")
-    f = tf.reshape(features, (-1, features.shape[-1]))            # (h·w, c)
+    f = tf.reshape(features, (-1, features.shape[-1]))  # (h·w, c)
     return tf.matmul(f, f, transpose_a=True) / tf.cast(tf.shape(f)[0], tf.float32)
 
 
@@ -97,8 +108,12 @@ def style_loss(features: Sequence, target_grams: Sequence):
     import tensorflow as tf
 
     if len(features) != len(target_grams) or not features:
-        raise ValueError(f"{len(features)} feature maps for {len(target_grams)} target Gram matrices")
-    return tf.add_n([tf.reduce_mean(tf.square(gram_matrix(f) - g)) for f, g in zip(features, target_grams)]) / len(features)
+        raise ValueError(
+            f"{len(features)} feature maps for {len(target_grams)} target Gram matrices"
+        )
+    return tf.add_n(
+        [tf.reduce_mean(tf.square(gram_matrix(f) - g)) for f, g in zip(features, target_grams)]
+    ) / len(features)
 
 
 def total_variation_loss(x):
@@ -106,7 +121,9 @@ def total_variation_loss(x):
     import tensorflow as tf
 
     x = tf.convert_to_tensor(x, tf.float32)
-    return tf.reduce_mean(tf.abs(x[:, 1:] - x[:, :-1])) + tf.reduce_mean(tf.abs(x[:, :, 1:] - x[:, :, :-1]))
+    return tf.reduce_mean(tf.abs(x[:, 1:] - x[:, :-1])) + tf.reduce_mean(
+        tf.abs(x[:, :, 1:] - x[:, :, :-1])
+    )
 
 
 @dataclass
@@ -126,9 +143,14 @@ class StyleNetwork:
         return outputs[:n], outputs[n:]
 
 
-def style_network(base, style_layers: Sequence[str], content_layers: Sequence[str], preprocess: Callable) -> StyleNetwork:
+def style_network(
+    base, style_layers: Sequence[str], content_layers: Sequence[str], preprocess: Callable
+) -> StyleNetwork:
     """A :class:`StyleNetwork` reading ``style_layers`` and ``content_layers`` of ``base`` (lists of layer names)."""
-    style_layers, content_layers = check_names(style_layers, "style_layers"), check_names(content_layers, "content_layers")
+    style_layers, content_layers = (
+        check_names(style_layers, "style_layers"),
+        check_names(content_layers, "content_layers"),
+    )
     model = deepdream.dream_model(base, list(style_layers) + list(content_layers))
     return StyleNetwork(model, preprocess, list(style_layers), list(content_layers), base.name)
 
@@ -142,13 +164,21 @@ def load_style_network(full_course: bool = False) -> StyleNetwork:
         from cvcourse import assets
 
         weights = assets.path(VGG19_ASSET)
-        base = keras.applications.VGG19(include_top=False, weights=str(weights), input_shape=(None, None, 3))
-        return style_network(base, VGG19_STYLE_LAYERS, VGG19_CONTENT_LAYERS,
-                             lambda x: keras.applications.vgg19.preprocess_input(x * 255.0))
+        base = keras.applications.VGG19(
+            include_top=False, weights=str(weights), input_shape=(None, None, 3)
+        )
+        return style_network(
+            base,
+            VGG19_STYLE_LAYERS,
+            VGG19_CONTENT_LAYERS,
+            lambda x: keras.applications.vgg19.preprocess_input(x * 255.0),
+        )
     from cvcourse.mobilenet import load_mobilenet
 
     base, _ = load_mobilenet(input_shape=(None, None, 3), include_top=False)
-    return style_network(base, MOBILENET_STYLE_LAYERS, MOBILENET_CONTENT_LAYERS, lambda x: x * 2.0 - 1.0)
+    return style_network(
+        base, MOBILENET_STYLE_LAYERS, MOBILENET_CONTENT_LAYERS, lambda x: x * 2.0 - 1.0
+    )
 
 
 def style_targets(network: StyleNetwork, content: np.ndarray, style: np.ndarray):
@@ -160,8 +190,15 @@ def style_targets(network: StyleNetwork, content: np.ndarray, style: np.ndarray)
     return [gram_matrix(f) for f in style_features], content_features
 
 
-def transfer_losses(network: StyleNetwork, x, grams, content_targets, style_weight: float,
-                    content_weight: float, tv_weight: float) -> dict:
+def transfer_losses(
+    network: StyleNetwork,
+    x,
+    grams,
+    content_targets,
+    style_weight: float,
+    content_weight: float,
+    tv_weight: float,
+) -> dict:
     """The weighted losses of the image batch ``x``: ``{"style", "content", "tv", "total"}`` (tensors)."""
     import tensorflow as tf
 
@@ -169,7 +206,8 @@ def transfer_losses(network: StyleNetwork, x, grams, content_targets, style_weig
     style_features, content_features = network.features(x)
     losses = {
         "style": style_weight * style_loss(style_features, grams),
-        "content": content_weight * tf.add_n([content_loss(f, t) for f, t in zip(content_features, content_targets)])
+        "content": content_weight
+        * tf.add_n([content_loss(f, t) for f, t in zip(content_features, content_targets)])
         / len(content_targets),
         "tv": tv_weight * total_variation_loss(x),
     }
@@ -177,10 +215,20 @@ def transfer_losses(network: StyleNetwork, x, grams, content_targets, style_weig
     return losses
 
 
-def stylize(network: StyleNetwork, content: np.ndarray, style: np.ndarray, steps: int = 200,
-            style_weight: float = 1000.0, content_weight: float = 1.0, tv_weight: float = 50.0,
-            learning_rate: float = 0.05, jitter: int = 0, seed: int = 0, keep_every: int = 0,
-            progress: Callable | None = None):
+def stylize(
+    network: StyleNetwork,
+    content: np.ndarray,
+    style: np.ndarray,
+    steps: int = 200,
+    style_weight: float = 1000.0,
+    content_weight: float = 1.0,
+    tv_weight: float = 50.0,
+    learning_rate: float = 0.05,
+    jitter: int = 0,
+    seed: int = 0,
+    keep_every: int = 0,
+    progress: Callable | None = None,
+):
     """Gatys et al.'s style transfer: Adam on the pixels of ``content`` (RGB [0, 1]) for ``steps`` steps.
 
     Returns ``(image (h, w, 3) in [0, 1], history, snapshots)``: ``history`` maps ``"style"``,
@@ -207,8 +255,15 @@ def stylize(network: StyleNetwork, content: np.ndarray, style: np.ndarray, steps
     @tf.function
     def step(shift):
         with tf.GradientTape() as tape:
-            losses = transfer_losses(network, tf.roll(image, shift, axis=[1, 2]), grams, content_targets,
-                                     style_weight, content_weight, tv_weight)
+            losses = transfer_losses(
+                network,
+                tf.roll(image, shift, axis=[1, 2]),
+                grams,
+                content_targets,
+                style_weight,
+                content_weight,
+                tv_weight,
+            )
         optimizer.apply_gradients([(tape.gradient(losses["total"], image), image)])
         image.assign(tf.clip_by_value(image, 0.0, 1.0))
         return losses
@@ -230,9 +285,12 @@ def stylize(network: StyleNetwork, content: np.ndarray, style: np.ndarray, steps
 
 # ---------------------------------------------------------------- Magenta (fast, one pass, TF Lite)
 
+
 def _check_network(network: object) -> None:
     """``TypeError`` unless ``network`` is a :class:`StyleNetwork`."""
-    check_model(network, "network", ("features",), "a StyleNetwork (load_style_network() gives one)")
+    check_model(
+        network, "network", ("features",), "a StyleNetwork (load_style_network() gives one)"
+    )
 
 
 def square_input(image: np.ndarray, size: int, bgr: bool = True) -> np.ndarray:
@@ -249,8 +307,10 @@ def _square(image: np.ndarray, size: int, bgr: bool, name: str) -> np.ndarray:
     h, w = rgb.shape[:2]
     side = min(h, w)
     top, left = (h - side) // 2, (w - side) // 2
-    crop = rgb[top:top + side, left:left + side].astype(np.float32)
-    crop = cv2.resize(crop, (size, size), interpolation=cv2.INTER_AREA if side > size else cv2.INTER_LINEAR)
+    crop = rgb[top : top + side, left : left + side].astype(np.float32)
+    crop = cv2.resize(
+        crop, (size, size), interpolation=cv2.INTER_AREA if side > size else cv2.INTER_LINEAR
+    )
     return np.clip(crop / 255.0, 0.0, 1.0)[None]
 
 
@@ -258,13 +318,19 @@ def load_magenta(predict_file=None, transfer_file=None, num_threads: int | None 
     """The two Magenta TF Lite interpreters ``(style predictor, style transformer)`` (course assets by default)."""
     from cvcourse import assets, tflite
 
-    predictor = tflite.load_interpreter(predict_file or assets.path(MAGENTA_PREDICT_ASSET), num_threads)
-    transformer = tflite.load_interpreter(transfer_file or assets.path(MAGENTA_TRANSFER_ASSET), num_threads)
+    predictor = tflite.load_interpreter(
+        predict_file or assets.path(MAGENTA_PREDICT_ASSET), num_threads
+    )
+    transformer = tflite.load_interpreter(
+        transfer_file or assets.path(MAGENTA_TRANSFER_ASSET), num_threads
+    )
     vector = [d["shape"].tolist() for d in predictor.get_output_details()]
     inputs = [d["shape"].tolist() for d in transformer.get_input_details()]
     if len(vector) != 1 or len(vector[0]) != 4 or len(inputs) != 2 or inputs[1] != vector[0]:
-        raise ValueError(f"these are not Magenta's style predictor and transformer: the predictor gives "
-                         f"{vector}, the transformer takes {inputs} (expected a style vector it takes)")
+        raise ValueError(
+            f"these are not Magenta's style predictor and transformer: the predictor gives "
+            f"{vector}, the transformer takes {inputs} (expected a style vector it takes)"
+        )
     return predictor, transformer
 
 
@@ -277,13 +343,17 @@ def style_vector(predictor, image: np.ndarray, bgr: bool = True) -> np.ndarray:
     return tflite.run(predictor, _square(image, size, bgr, "image"))[0]
 
 
-def magenta_stylize(transformer, content: np.ndarray, vector: np.ndarray, bgr: bool = True) -> np.ndarray:
+def magenta_stylize(
+    transformer, content: np.ndarray, vector: np.ndarray, bgr: bool = True
+) -> np.ndarray:
     """``content``'s central square (384 px) painted with the style ``vector``: uint8 BGR (RGB if not ``bgr``)."""
     from cvcourse import tflite
 
     check_model(transformer, "transformer", TF_LITE, "the style transformer (load_magenta()[1])")
     size = int(transformer.get_input_details()[0]["shape"][1])
-    out = tflite.run(transformer, _square(content, size, bgr, "content"), np.asarray(vector, np.float32))[0][0]
+    out = tflite.run(
+        transformer, _square(content, size, bgr, "content"), np.asarray(vector, np.float32)
+    )[0][0]
     rgb = np.clip(np.round(out * 255.0), 0, 255).astype(np.uint8)
     return cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR) if bgr else rgb
 
@@ -292,4 +362,6 @@ def blend_style(style: np.ndarray, content_style: np.ndarray, content_ratio: flo
     """``content_ratio`` × the content's own style vector + (1 − ratio) × the painting's (0 = full style)."""
     if not 0.0 <= content_ratio <= 1.0:
         raise ValueError(f"content_ratio must be in [0, 1], got {content_ratio}")
-    return (content_ratio * np.asarray(content_style) + (1.0 - content_ratio) * np.asarray(style)).astype(np.float32)
+    return (
+        content_ratio * np.asarray(content_style) + (1.0 - content_ratio) * np.asarray(style)
+    ).astype(np.float32)

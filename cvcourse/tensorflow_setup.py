@@ -1,4 +1,5 @@
 """Importing TensorFlow/Keras quietly and reproducibly for the notebooks."""
+
 from __future__ import annotations
 
 import contextlib

@@ -1,4 +1,5 @@
 """Running TensorFlow Lite models: the LiteRT runtime, or TensorFlow's own interpreter."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -34,13 +35,21 @@ def load_interpreter(model_file: str | Path, num_threads: int | None = None):
             interpreter = interpreter_class()(model_path=str(model_file), num_threads=num_threads)
             interpreter.allocate_tensors()
     except (ValueError, RuntimeError) as error:
-        raise ValueError(f"{model_file} is not a TF Lite model the interpreter can read ({error})") from None
+        raise ValueError(
+            f"{model_file} is not a TF Lite model the interpreter can read ({error})"
+        ) from None
     return interpreter
 
 
 def describe_tensors(details: list[dict]) -> str:
     """``"[1×192×192×3 uint8]"``: the shapes and types of a model's inputs or outputs, for messages."""
-    return "[" + ", ".join("×".join(str(int(n)) for n in d["shape"]) + f" {np.dtype(d['dtype'])}" for d in details) + "]"
+    return (
+        "["
+        + ", ".join(
+            "×".join(str(int(n)) for n in d["shape"]) + f" {np.dtype(d['dtype'])}" for d in details
+        )
+        + "]"
+    )
 
 
 def run(interpreter, *inputs: np.ndarray) -> list[np.ndarray]:
@@ -50,7 +59,12 @@ def run(interpreter, *inputs: np.ndarray) -> list[np.ndarray]:
     """
     from cvcourse.validation import check_model
 
-    check_model(interpreter, "interpreter", ("get_input_details", "invoke"), "a TF Lite interpreter (load_interpreter)")
+    check_model(
+        interpreter,
+        "interpreter",
+        ("get_input_details", "invoke"),
+        "a TF Lite interpreter (load_interpreter)",
+    )
     details = interpreter.get_input_details()
     if len(inputs) != len(details):
         raise ValueError(f"the model takes {len(details)} inputs, got {len(inputs)}")
@@ -58,8 +72,10 @@ def run(interpreter, *inputs: np.ndarray) -> list[np.ndarray]:
         array = np.asarray(array)
         shape = tuple(int(n) for n in detail["shape"])
         if array.shape != shape or array.dtype != detail["dtype"]:
-            raise ValueError(f"input '{detail['name']}' must be {shape} {np.dtype(detail['dtype'])}, "
-                             f"got {array.shape} {array.dtype}")
+            raise ValueError(
+                f"input '{detail['name']}' must be {shape} {np.dtype(detail['dtype'])}, "
+                f"got {array.shape} {array.dtype}"
+            )
         interpreter.set_tensor(detail["index"], array)
     interpreter.invoke()
     return [interpreter.get_tensor(d["index"]) for d in interpreter.get_output_details()]

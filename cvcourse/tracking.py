@@ -7,6 +7,7 @@ ints) and MOSSE, MedianFlow, TLD and Boosting live on in ``cv2.legacy`` (``init`
 boxes are floats). KCF, CSRT and the legacy ones come only with the *contrib* build
 (``opencv-contrib-python``). :func:`create_tracker` hides all of that behind one name.
 """
+
 from __future__ import annotations
 
 import csv
@@ -27,7 +28,19 @@ from cvcourse.validation import check_uint8
 Box = tuple[int, int, int, int]  # (x, y, w, h) in pixels
 
 #: Trackers of OpenCV 4.x by their course name (the part between ``Tracker`` and ``_create``).
-TRACKER_NAMES = ("KCF", "CSRT", "MIL", "MOSSE", "MedianFlow", "TLD", "Boosting", "GOTURN", "DaSiamRPN", "Nano", "Vit")
+TRACKER_NAMES = (
+    "KCF",
+    "CSRT",
+    "MIL",
+    "MOSSE",
+    "MedianFlow",
+    "TLD",
+    "Boosting",
+    "GOTURN",
+    "DaSiamRPN",
+    "Nano",
+    "Vit",
+)
 
 #: Trackers that are neural networks: the model files each needs (parameter name → OpenCV's
 #: default file name). OpenCV does not ship them; download them (links in OpenCV's
@@ -35,8 +48,11 @@ TRACKER_NAMES = ("KCF", "CSRT", "MIL", "MOSSE", "MedianFlow", "TLD", "Boosting",
 #: ``create_tracker("Nano", backbone="nanotrack_backbone_sim.onnx", neckhead="nanotrack_head_sim.onnx")``.
 MODEL_FILES = {
     "GOTURN": {"modelTxt": "goturn.prototxt", "modelBin": "goturn.caffemodel"},
-    "DaSiamRPN": {"model": "dasiamrpn_model.onnx", "kernel_cls1": "dasiamrpn_kernel_cls1.onnx",
-                  "kernel_r1": "dasiamrpn_kernel_r1.onnx"},
+    "DaSiamRPN": {
+        "model": "dasiamrpn_model.onnx",
+        "kernel_cls1": "dasiamrpn_kernel_cls1.onnx",
+        "kernel_r1": "dasiamrpn_kernel_r1.onnx",
+    },
     "Nano": {"backbone": "backbone.onnx", "neckhead": "neckhead.onnx"},
     "Vit": {"net": "vitTracker.onnx"},
 }
@@ -44,8 +60,10 @@ MODEL_FILES = {
 #: the course's hand-checked track of the white car: it ships with cvcourse (registry name)
 REFERENCE_ASSET = "course/tracking_reference_slow_traffic.csv"
 
-CONTRIB_HINT = ("install OpenCV's contrib build: pip uninstall -y opencv-python opencv-python-headless && "
-                "pip install opencv-contrib-python (only one OpenCV package may be installed)")
+CONTRIB_HINT = (
+    "install OpenCV's contrib build: pip uninstall -y opencv-python opencv-python-headless && "
+    "pip install opencv-contrib-python (only one OpenCV package may be installed)"
+)
 
 
 class TrackerNotAvailableError(ImportError):
@@ -79,15 +97,19 @@ def available_trackers() -> list[str]:
 def check_box(box: Sequence[float], frame: np.ndarray, name: str = "initial box") -> Box:
     """``box`` as ints after checking it is ``(x, y, w, h)`` with w, h > 0 lying inside ``frame``."""
     values = list(box) if isinstance(box, (Sequence, np.ndarray)) else []
-    if len(values) != 4 or not all(isinstance(v, (int, float, np.integer, np.floating)) and math.isfinite(v) for v in values):
+    if len(values) != 4 or not all(
+        isinstance(v, (int, float, np.integer, np.floating)) and math.isfinite(v) for v in values
+    ):
         raise ValueError(f"{name} must be four numbers (x, y, w, h), got {box!r}")
     x, y, w, h = (int(round(float(v))) for v in values)
     height, width = frame.shape[:2]
     if w <= 0 or h <= 0:
         raise ValueError(f"{name} {(x, y, w, h)} has no area: width and height must be > 0")
     if x < 0 or y < 0 or x + w > width or y + h > height:
-        raise ValueError(f"{name} {(x, y, w, h)} is outside the {width}×{height} frame: it must satisfy "
-                         f"x ≥ 0, y ≥ 0, x + w ≤ {width}, y + h ≤ {height}")
+        raise ValueError(
+            f"{name} {(x, y, w, h)} is outside the {width}×{height} frame: it must satisfy "
+            f"x ≥ 0, y ≥ 0, x + w ≤ {width}, y + h ≤ {height}"
+        )
     return x, y, w, h
 
 
@@ -134,20 +156,29 @@ def create_tracker(name: str, **params) -> Tracker:
     name = _canonical(name)
     create, legacy = _factory(name)
     if create is None:
-        raise TrackerNotAvailableError(f"OpenCV {getattr(cv2, '__version__', '?')} has no {name} tracker "
-                                       f"(cv2.Tracker{name}_create / cv2.legacy.Tracker{name}_create): {CONTRIB_HINT}")
+        raise TrackerNotAvailableError(
+            f"OpenCV {getattr(cv2, '__version__', '?')} has no {name} tracker "
+            f"(cv2.Tracker{name}_create / cv2.legacy.Tracker{name}_create): {CONTRIB_HINT}"
+        )
     models = MODEL_FILES.get(name, {})
-    missing = [f"{key}={params.get(key, default)!r}" for key, default in models.items()
-               if not Path(str(params.get(key, default))).is_file()]
+    missing = [
+        f"{key}={params.get(key, default)!r}"
+        for key, default in models.items()
+        if not Path(str(params.get(key, default))).is_file()
+    ]
     if missing:
-        raise FileNotFoundError(f"{name} is a neural network and needs its model files, not found: {', '.join(missing)}; "
-                                f"download them (OpenCV's samples/dnn or opencv_zoo) and pass "
-                                f"create_tracker({name!r}, {', '.join(f'{k}=PATH' for k in models)})")
+        raise FileNotFoundError(
+            f"{name} is a neural network and needs its model files, not found: {', '.join(missing)}; "
+            f"download them (OpenCV's samples/dnn or opencv_zoo) and pass "
+            f"create_tracker({name!r}, {', '.join(f'{k}=PATH' for k in models)})"
+        )
     if not params:
         return Tracker(name, create(), legacy)
     settings_class = getattr(cv2, f"Tracker{name}_Params", None)
     if legacy or settings_class is None:
-        raise ValueError(f"this OpenCV build cannot set parameters of {name}: call create_tracker({name!r}) without them")
+        raise ValueError(
+            f"this OpenCV build cannot set parameters of {name}: call create_tracker({name!r}) without them"
+        )
     settings = settings_class()
     for key, value in params.items():
         if not hasattr(settings, key):
@@ -164,7 +195,9 @@ class Track:
     name: str
     boxes: list[Box | None]
     seconds: float  # time spent in update() over frames[1:]
-    tracker: Tracker | None = field(default=None, repr=False)  # to go on with tracker.update(next_frame)
+    tracker: Tracker | None = field(
+        default=None, repr=False
+    )  # to go on with tracker.update(next_frame)
 
     @property
     def fps(self) -> float:
@@ -177,14 +210,21 @@ class Track:
         return [i for i, box in enumerate(self.boxes) if box is None]
 
 
-def track(tracker: str | Tracker, frames: Sequence[np.ndarray], box: Sequence[float], progress: bool = False) -> Track:
+def track(
+    tracker: str | Tracker,
+    frames: Sequence[np.ndarray],
+    box: Sequence[float],
+    progress: bool = False,
+) -> Track:
     """Run a tracker (a name or a fresh :class:`Tracker`) from ``box`` in ``frames[0]`` through all frames.
 
     ``boxes[0]`` is the initial box; only the ``update`` calls are timed. ``frames`` is a list
     (or tuple) of ``uint8`` images, each checked before tracking starts.
     """
     if not isinstance(frames, (list, tuple)):
-        raise TypeError(f"frames must be a list of images (e.g. from read_frames), not {type(frames).__name__}")
+        raise TypeError(
+            f"frames must be a list of images (e.g. from read_frames), not {type(frames).__name__}"
+        )
     if len(frames) == 0:
         raise ValueError("frames is an empty list: no frames to track")
     for i, frame in enumerate(frames):
@@ -192,8 +232,10 @@ def track(tracker: str | Tracker, frames: Sequence[np.ndarray], box: Sequence[fl
     if isinstance(tracker, str):
         tracker = create_tracker(tracker)
     elif not isinstance(tracker, Tracker):
-        raise TypeError(f"tracker must be a tracker name such as 'CSRT' or a Tracker from create_tracker, "
-                        f"not {type(tracker).__name__}")
+        raise TypeError(
+            f"tracker must be a tracker name such as 'CSRT' or a Tracker from create_tracker, "
+            f"not {type(tracker).__name__}"
+        )
     tracker.init(frames[0], box)
     boxes: list[Box | None] = [check_box(box, frames[0])]
     rest: Iterable[np.ndarray] = frames[1:]
@@ -225,7 +267,11 @@ def load_reference(file: str | Path | None = None) -> dict[int, Box]:
     file = Path(file) if file is not None else reference_file()
     if not file.is_file():
         raise FileNotFoundError(f"no reference track at {file}")
-    lines = [line for line in file.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")]
+    lines = [
+        line
+        for line in file.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
     rows = list(csv.DictReader(lines))
     if not rows or set(rows[0]) != {"frame", "x", "y", "w", "h"}:
         raise ValueError(f"{file} must have the columns frame,x,y,w,h")
@@ -241,16 +287,23 @@ def load_reference(file: str | Path | None = None) -> dict[int, Box]:
     return dict(sorted(reference.items()))
 
 
-def iou_per_frame(boxes: Sequence[Box | None], reference: Mapping[int, Box], start: int = 0) -> dict[int, float]:
+def iou_per_frame(
+    boxes: Sequence[Box | None], reference: Mapping[int, Box], start: int = 0
+) -> dict[int, float]:
     """IoU of a track with the reference on every reference frame the track covers.
 
     ``boxes[i]`` belongs to video frame ``start + i``; a lost frame (``None``) scores 0.
     """
-    return {frame: (0.0 if boxes[frame - start] is None else iou(boxes[frame - start], ref))
-            for frame, ref in reference.items() if 0 <= frame - start < len(boxes)}
+    return {
+        frame: (0.0 if boxes[frame - start] is None else iou(boxes[frame - start], ref))
+        for frame, ref in reference.items()
+        if 0 <= frame - start < len(boxes)
+    }
 
 
-def frames_before_loss(ious: Mapping[int, float], threshold: float = 0.3, start: int = 0) -> tuple[int, bool]:
+def frames_before_loss(
+    ious: Mapping[int, float], threshold: float = 0.3, start: int = 0
+) -> tuple[int, bool]:
     """``(frames, lost)``: how many frames after ``start`` the track stayed at IoU ≥ ``threshold``.
 
     ``lost`` is True when some reference frame fell below ``threshold``: ``frames`` then counts up

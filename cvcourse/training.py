@@ -5,6 +5,7 @@ Numbers (:func:`confusion_matrix`, :func:`misclassified`) are plain numpy. The `
 ``plt.show()`` and return ``None`` (so a notebook cell does not display the figure twice), with
 ``show=False`` they return the figure.
 """
+
 from __future__ import annotations
 
 import math
@@ -21,7 +22,9 @@ def _history_dict(history: Any) -> dict[str, list[float]]:
     """The ``{metric: [value per epoch]}`` of a Keras ``History`` or of such a dict."""
     h = getattr(history, "history", history)
     if not isinstance(h, Mapping) or not h:
-        raise TypeError(f"expected a keras History or a non-empty dict of metric lists, got {type(history).__name__}")
+        raise TypeError(
+            f"expected a keras History or a non-empty dict of metric lists, got {type(history).__name__}"
+        )
     return {k: list(v) for k, v in h.items()}
 
 
@@ -38,8 +41,11 @@ def plot_history(
     metrics = check_names(metrics, "metrics")
     import matplotlib.pyplot as plt
 
-    if hasattr(history, "history") or (isinstance(history, Mapping) and history
-                                       and all(isinstance(v, (list, tuple, np.ndarray)) for v in history.values())):
+    if hasattr(history, "history") or (
+        isinstance(history, Mapping)
+        and history
+        and all(isinstance(v, (list, tuple, np.ndarray)) for v in history.values())
+    ):
         histories = {"": _history_dict(history)}
     elif isinstance(history, Mapping) and history:
         histories = {name: _history_dict(h) for name, h in history.items()}
@@ -58,7 +64,15 @@ def plot_history(
             prefix = f"{name} " if name else ""
             ax.plot(epochs, h[metric], "--", color=color, label=f"{prefix}training")
             if f"val_{metric}" in h:
-                ax.plot(epochs, h[f"val_{metric}"], "-", color=color, marker="o", ms=3, label=f"{prefix}validation")
+                ax.plot(
+                    epochs,
+                    h[f"val_{metric}"],
+                    "-",
+                    color=color,
+                    marker="o",
+                    ms=3,
+                    label=f"{prefix}validation",
+                )
         ax.set_xlabel("epoch")
         ax.set_ylabel(metric)
         ax.grid(alpha=0.3)
@@ -66,7 +80,9 @@ def plot_history(
     return finish_figure(fig, show)
 
 
-def confusion_matrix(y_true: Sequence[int], y_pred: Sequence[int], n_classes: int | None = None) -> np.ndarray:
+def confusion_matrix(
+    y_true: Sequence[int], y_pred: Sequence[int], n_classes: int | None = None
+) -> np.ndarray:
     """``cm[i, j]`` = how many examples of true class ``i`` were predicted as class ``j``."""
     y_true = np.asarray(y_true).astype(int).ravel()
     y_pred = np.asarray(y_pred).astype(int).ravel()
@@ -74,7 +90,11 @@ def confusion_matrix(y_true: Sequence[int], y_pred: Sequence[int], n_classes: in
         raise ValueError(f"{y_true.size} true labels but {y_pred.size} predictions")
     if y_true.size and min(y_true.min(), y_pred.min()) < 0:
         raise ValueError("class labels must be >= 0")
-    n = n_classes if n_classes is not None else int(max(y_true.max(initial=-1), y_pred.max(initial=-1)) + 1)
+    n = (
+        n_classes
+        if n_classes is not None
+        else int(max(y_true.max(initial=-1), y_pred.max(initial=-1)) + 1)
+    )
     if y_true.size and max(y_true.max(), y_pred.max()) >= n:
         raise ValueError(f"a label is >= n_classes={n}")
     cm = np.zeros((n, n), dtype=np.int64)
@@ -89,15 +109,24 @@ def plot_confusion_matrix(cm: np.ndarray, class_names: Sequence[str], show: bool
 
     cm = np.asarray(cm)
     if cm.ndim != 2 or cm.shape[0] != cm.shape[1] or cm.shape[0] != len(class_names):
-        raise ValueError(f"confusion matrix {cm.shape} does not match {len(class_names)} class names")
+        raise ValueError(
+            f"confusion matrix {cm.shape} does not match {len(class_names)} class names"
+        )
     n = len(class_names)
     fig, ax = plt.subplots(figsize=(0.6 * n + 3, 0.55 * n + 2))
     ax.imshow(cm, cmap="Blues")
     threshold = cm.max() / 2 if cm.size else 0
     for i in range(n):
         for j in range(n):
-            ax.text(j, i, str(cm[i, j]), ha="center", va="center", fontsize=8,
-                    color="white" if cm[i, j] > threshold else "black")
+            ax.text(
+                j,
+                i,
+                str(cm[i, j]),
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white" if cm[i, j] > threshold else "black",
+            )
     ax.set_xticks(range(n), class_names, rotation=45, ha="right")
     ax.set_yticks(range(n), class_names)
     ax.set_xlabel("predicted class")
@@ -148,7 +177,9 @@ def show_predictions(
     for ax, i in zip(axes.flat, idx):
         t, p = int(y_true[i]), int(y_pred[i])
         ax.imshow(images[i], cmap="gray")
-        ax.set_title(f"{class_names[t]}\n→ {class_names[p]}", fontsize=8, color="black" if t == p else "red")
+        ax.set_title(
+            f"{class_names[t]}\n→ {class_names[p]}", fontsize=8, color="black" if t == p else "red"
+        )
     return finish_figure(fig, show)
 
 
@@ -180,7 +211,9 @@ def plot_filters(weights: np.ndarray, cols: int = 8, show: bool = True):
     return finish_figure(fig, show)
 
 
-def plot_feature_maps(maps: np.ndarray, cols: int = 8, image: np.ndarray | None = None, show: bool = True):
+def plot_feature_maps(
+    maps: np.ndarray, cols: int = 8, image: np.ndarray | None = None, show: bool = True
+):
     """The feature maps one layer computes for one image, ``(H, W, n)`` or ``(1, H, W, n)``.
 
     ``image`` (optional) is drawn first so the maps can be compared with the input.
@@ -218,7 +251,6 @@ def save_model(model, file) -> bool:
     A seeded notebook re-creates the same weights on every run, but a file's bytes change each
     time it is written (time stamps); skipping identical weights keeps a shipped file unchanged.
     """
-    from pathlib import Path
 
     check_model(model, "model", ("save", "get_weights"), "a Keras model")
     file = check_output_file(file, "file")
@@ -227,7 +259,11 @@ def save_model(model, file) -> bool:
     if file.is_file():
         old = _saved_weights(model, file)
         new = model.get_weights()
-        if old is not None and len(old) == len(new) and all(a.shape == b.shape and np.array_equal(a, b) for a, b in zip(old, new)):
+        if (
+            old is not None
+            and len(old) == len(new)
+            and all(a.shape == b.shape and np.array_equal(a, b) for a, b in zip(old, new))
+        ):
             return False
     file.parent.mkdir(parents=True, exist_ok=True)
     if file.suffix == ".keras":

@@ -4,10 +4,10 @@ The taught steps — freezing a base, putting a new head on it, unfreezing the t
 low learning rate — are written out in notebook 06; this module only loads data, splits it,
 builds the ImageNet base of either mode and draws the comparison.
 """
+
 from __future__ import annotations
 
 import zipfile
-from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
@@ -34,8 +34,9 @@ def load_lfw_subset() -> tuple[np.ndarray, np.ndarray]:
     return images, np.repeat(np.array([1, 0]), 100)
 
 
-def few_label_split(labels: Sequence[int], n_train: int, n_val: int, seed: int = 0,
-                    n_test: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def few_label_split(
+    labels: Sequence[int], n_train: int, n_val: int, seed: int = 0, n_test: int | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Indices ``(train, val, test)``: ``n_train`` and ``n_val`` random examples of every class,
     the rest (or ``n_test`` per class) for the test; disjoint, the same for the same ``seed``.
     """
@@ -45,15 +46,21 @@ def few_label_split(labels: Sequence[int], n_train: int, n_val: int, seed: int =
     for c in np.unique(labels):
         idx = rng.permutation(np.flatnonzero(labels == c))
         if idx.size < n_train + n_val + 1:
-            raise ValueError(f"class {c} has {idx.size} examples: too few for {n_train} training + "
-                             f"{n_val} validation + at least 1 test example")
+            raise ValueError(
+                f"class {c} has {idx.size} examples: too few for {n_train} training + "
+                f"{n_val} validation + at least 1 test example"
+            )
         end = None if n_test is None else n_train + n_val + n_test
-        for part, chunk in zip(parts, (idx[:n_train], idx[n_train:n_train + n_val], idx[n_train + n_val:end])):
+        for part, chunk in zip(
+            parts, (idx[:n_train], idx[n_train : n_train + n_val], idx[n_train + n_val : end])
+        ):
             part.extend(chunk.tolist())
     return tuple(np.array(sorted(p), dtype=int) for p in parts)  # type: ignore[return-value]
 
 
-def load_cats_and_dogs(size: int = 160, n_per_class: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+def load_cats_and_dogs(
+    size: int = 160, n_per_class: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Full course: the cats-and-dogs photos (Kaggle "Dogs vs. Cats", the 3,000-image filtered set).
 
     Downloaded on demand through the registry (:data:`CATS_DOGS_ASSET`, 68 MB) and unzipped beside
@@ -73,7 +80,9 @@ def load_cats_and_dogs(size: int = 160, n_per_class: int | None = None) -> tuple
     for label, folder in enumerate(("cats", "dogs")):
         files = sorted(root.glob(f"*/{folder}/*.jpg"))
         if not files:
-            raise FileNotFoundError(f"no {folder}/*.jpg under {root}: is {archive} the cats-and-dogs zip?")
+            raise FileNotFoundError(
+                f"no {folder}/*.jpg under {root}: is {archive} the cats-and-dogs zip?"
+            )
         for file in files[:n_per_class]:
             image = read_image(file)[:, :, ::-1]  # BGR → RGB
             images.append(cv2.resize(image, (size, size), interpolation=cv2.INTER_AREA))
@@ -100,14 +109,18 @@ def imagenet_base(full_course: bool = False, size: int | None = None):
 
         def prepare(images: np.ndarray) -> np.ndarray:
             return mobilenet.preprocess_batch(list(images), size=size, bgr=False)
+
         return base, prepare
     base, preprocess_input = mobilenet.keras_application_base("inception_v3", size=size)
     size = base.input_shape[1]
 
     def prepare_full(images: np.ndarray) -> np.ndarray:
         rgb = [np.repeat(im[:, :, None], 3, axis=2) if im.ndim == 2 else im for im in images]
-        batch = np.stack([cv2.resize(im, (size, size), interpolation=cv2.INTER_LINEAR) for im in rgb])
+        batch = np.stack(
+            [cv2.resize(im, (size, size), interpolation=cv2.INTER_LINEAR) for im in rgb]
+        )
         return preprocess_input(batch.astype(np.float32))
+
     return base, prepare_full
 
 
@@ -117,7 +130,9 @@ def unfreeze_from(base, first_layer: str) -> int:
     """
     from cvcourse.validation import check_model
 
-    check_model(base, "base", ("layers", "trainable_weights"), "a Keras model (imagenet_base() gives one)")
+    check_model(
+        base, "base", ("layers", "trainable_weights"), "a Keras model (imagenet_base() gives one)"
+    )
     names = [layer.name for layer in base.layers]
     if first_layer not in names:
         raise ValueError(f"no layer {first_layer!r} in {base.name}")
@@ -128,8 +143,12 @@ def unfreeze_from(base, first_layer: str) -> int:
     return len(base.trainable_weights)
 
 
-def plot_validation_curves(histories: Mapping[str, Any], start: Mapping[str, int] | None = None,
-                           metric: str = "val_accuracy", show: bool = True):
+def plot_validation_curves(
+    histories: Mapping[str, Any],
+    start: Mapping[str, int] | None = None,
+    metric: str = "val_accuracy",
+    show: bool = True,
+):
     """One axes: ``metric`` per epoch of several trainings (Keras ``History`` or its dict).
 
     ``start`` shifts a curve so that it begins after that many epochs (fine tuning continues
@@ -146,7 +165,9 @@ def plot_validation_curves(histories: Mapping[str, Any], start: Mapping[str, int
             raise KeyError(f"history {name!r} has no {metric!r}; it has {sorted(h)}")
         offset = (start or {}).get(name, 0)
         values = h[metric]
-        ax.plot(np.arange(offset + 1, offset + len(values) + 1), values, marker="o", ms=3, label=name)
+        ax.plot(
+            np.arange(offset + 1, offset + len(values) + 1), values, marker="o", ms=3, label=name
+        )
     ax.set_xlabel("epoch")
     ax.set_ylabel(metric.replace("_", " "))
     ax.grid(alpha=0.3)

@@ -14,6 +14,7 @@ by :func:`cvcourse.images.check_image`; this module adds the rest:
 * :func:`check_model`: a loaded model object rather than ``None`` or its file name;
 * :func:`opencv_reason`: the one readable phrase of an OpenCV C++ error, to quote in a message.
 """
+
 from __future__ import annotations
 
 import math
@@ -36,21 +37,29 @@ def check_file(path: object, name: str, what: str, hint: str = "") -> Path:
     file raises ``ValueError``; something that is not a path at all (``None``, an array) ``TypeError``.
     """
     if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"{name} must be the path of the {what} (a str or pathlib.Path), not {type(path).__name__}")
+        raise TypeError(
+            f"{name} must be the path of the {what} (a str or pathlib.Path), not {type(path).__name__}"
+        )
     file = Path(path)
     if file.is_dir():
-        raise ValueError(f"{name} {file} is a directory, not a file: give the path of the {what} itself")
+        raise ValueError(
+            f"{name} {file} is a directory, not a file: give the path of the {what} itself"
+        )
     if not file.is_file():
         raise FileNotFoundError(f"no {what} at {file}{hint}")
     if file.stat().st_size == 0:
-        raise ValueError(f"{name} {file} is an empty file (0 bytes), not a valid {what}: was its download or save cut short?")
+        raise ValueError(
+            f"{name} {file} is an empty file (0 bytes), not a valid {what}: was its download or save cut short?"
+        )
     return file
 
 
 def check_output_file(path: object, name: str) -> Path:
     """``path`` as a ``Path`` to write a file to: ``TypeError`` for a non-path, ``ValueError`` for a directory."""
     if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"{name} must be the path of the file to write (a str or pathlib.Path), not {type(path).__name__}")
+        raise TypeError(
+            f"{name} must be the path of the file to write (a str or pathlib.Path), not {type(path).__name__}"
+        )
     file = Path(path)
     if file.is_dir():
         raise ValueError(f"{name} {file} is a directory: give the path of the file to write in it")
@@ -65,15 +74,25 @@ def check_names(names: object, name: str, choices: Iterable[str] | None = None) 
     a name outside them raises ``ValueError`` listing the choices.
     """
     if isinstance(names, (str, bytes)):
-        raise TypeError(f"{name} must be a list of names, not the single string {names!r}: "
-                        f"write [{names!r}] (a list with one name)")
-    list_like = isinstance(names, (Sequence, set, frozenset)) or isinstance(names, np.ndarray) and names.ndim == 1
+        raise TypeError(
+            f"{name} must be a list of names, not the single string {names!r}: "
+            f"write [{names!r}] (a list with one name)"
+        )
+    list_like = (
+        isinstance(names, (Sequence, set, frozenset))
+        or isinstance(names, np.ndarray)
+        and names.ndim == 1
+    )
     if not list_like:
-        raise TypeError(f"{name} must be a list of names such as ['happy', 'sad'], not {type(names).__name__}")
+        raise TypeError(
+            f"{name} must be a list of names such as ['happy', 'sad'], not {type(names).__name__}"
+        )
     values = tuple(names)
     wrong = [v for v in values if not isinstance(v, (str, np.str_))]
     if wrong:
-        raise TypeError(f"{name} must hold names (strings); got {wrong[0]!r} ({type(wrong[0]).__name__})")
+        raise TypeError(
+            f"{name} must hold names (strings); got {wrong[0]!r} ({type(wrong[0]).__name__})"
+        )
     values = tuple(str(v) for v in values)
     if choices is not None:
         choices = tuple(choices)
@@ -102,8 +121,10 @@ def check_box(box: object, image: np.ndarray | None, name: str = "box") -> Box:
         return x, y, w, h
     height, width = image.shape[:2]
     if x >= width or y >= height or x + w <= 0 or y + h <= 0:
-        raise ValueError(f"{name} {(x, y, w, h)} lies outside the {width}×{height} image: "
-                         f"it must overlap 0 ≤ x < {width}, 0 ≤ y < {height}")
+        raise ValueError(
+            f"{name} {(x, y, w, h)} lies outside the {width}×{height} image: "
+            f"it must overlap 0 ≤ x < {width}, 0 ≤ y < {height}"
+        )
     return x, y, w, h
 
 
@@ -114,8 +135,10 @@ def check_uint8(image: np.ndarray, name: str, user: str) -> np.ndarray:
     or 16-bit pixels does not fail, it silently finds nothing or nonsense: hence the check.
     """
     if image.dtype != np.uint8:
-        raise ValueError(f"{name} has dtype {image.dtype}; {user} takes uint8 (0-255) images: "
-                         f"convert with np.clip(x, 0, 255).astype(np.uint8) (floats in 0-1: multiply by 255 first)")
+        raise ValueError(
+            f"{name} has dtype {image.dtype}; {user} takes uint8 (0-255) images: "
+            f"convert with np.clip(x, 0, 255).astype(np.uint8) (floats in 0-1: multiply by 255 first)"
+        )
     return image
 
 
@@ -139,14 +162,19 @@ def check_model(model: object, name: str, needs: Sequence[str], what: str) -> ob
         raise TypeError(f"{name} must be {what}, got {given}: load the model first")
     missing = [attribute for attribute in needs if not hasattr(model, attribute)]
     if missing:
-        raise TypeError(f"{name} must be {what}; a {type(model).__name__} has no {', '.join(missing)}")
+        raise TypeError(
+            f"{name} must be {what}; a {type(model).__name__} has no {', '.join(missing)}"
+        )
     return model
 
 
 def _is_finite_number(value: object) -> bool:
     """True for a real, finite number (``bool`` excluded)."""
-    return (isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
-            and math.isfinite(value))
+    return (
+        isinstance(value, (int, float, np.integer, np.floating))
+        and not isinstance(value, (bool, np.bool_))
+        and math.isfinite(value)
+    )
 
 
 def opencv_reason(error: Exception) -> str:

@@ -1,4 +1,5 @@
 """Video in and out: frames from a file or a webcam (with a file fallback), annotated mp4 out."""
+
 from __future__ import annotations
 
 import shutil
@@ -17,7 +18,9 @@ from cvcourse.images import check_image, resize_to_width
 from cvcourse.validation import check_output_file
 
 DEFAULT_FALLBACK = "videos/clip_01_tears_of_steel.mp4"
-LIVE_MAX_SECONDS = 10.0  # a webcam never ends: without stop/max_frames/max_seconds, record this long
+LIVE_MAX_SECONDS = (
+    10.0  # a webcam never ends: without stop/max_frames/max_seconds, record this long
+)
 
 _clock = time.monotonic  # replaced by the tests' fake clock
 
@@ -35,7 +38,9 @@ class NoCameraWarning(UserWarning):
     """A webcam was asked for and none could be opened; a video file is used instead."""
 
 
-def open_video(source: int | str | Path = DEFAULT_FALLBACK, fallback: str | Path | None = DEFAULT_FALLBACK) -> cv2.VideoCapture:
+def open_video(
+    source: int | str | Path = DEFAULT_FALLBACK, fallback: str | Path | None = DEFAULT_FALLBACK
+) -> cv2.VideoCapture:
     """Open a video: an int is a webcam index, a str is an asset name or a file path.
 
     With no working webcam (a server, Colab, a laptop with the camera in use) the ``fallback``
@@ -51,9 +56,13 @@ def _open(source: int | str | Path, fallback: str | Path | None) -> tuple[cv2.Vi
         if in_colab():  # OpenCV there opens the server's devices, never the learner's camera
             if fallback is None:
                 raise RuntimeError(f"{COLAB_NO_CAMERA}: no webcam at index {source}")
-            warnings.warn(f"{COLAB_NO_CAMERA}, not the camera of your computer: using the video file "
-                          f"{fallback} instead. To see your own camera, run the notebook in JupyterLab on "
-                          "your computer.", NoCameraWarning, stacklevel=4)
+            warnings.warn(
+                f"{COLAB_NO_CAMERA}, not the camera of your computer: using the video file "
+                f"{fallback} instead. To see your own camera, run the notebook in JupyterLab on "
+                "your computer.",
+                NoCameraWarning,
+                stacklevel=4,
+            )
             return _open(fallback, None)[0], False
         cap = cv2.VideoCapture(source)
         if cap.isOpened() and cap.read()[0]:
@@ -64,7 +73,10 @@ def _open(source: int | str | Path, fallback: str | Path | None) -> tuple[cv2.Vi
             raise RuntimeError(f"no webcam could be opened at index {source}")
         warnings.warn(
             f"No webcam found at index {source} (on a server there is none): "
-            f"using the video file {fallback} instead.", NoCameraWarning, stacklevel=4)
+            f"using the video file {fallback} instead.",
+            NoCameraWarning,
+            stacklevel=4,
+        )
         return _open(fallback, None)[0], False
     file = _resolve(source)
     cap = cv2.VideoCapture(str(file))
@@ -108,8 +120,10 @@ def iter_frames(
     ``.jpg``) raises ``ValueError``; a ``start`` past the end of a good video yields nothing.
     """
     if not is_live(source) and not isinstance(source, (str, Path)):
-        raise TypeError(f"source must be a webcam index (an int), a video file path or an asset name, "
-                        f"not {type(source).__name__}")
+        raise TypeError(
+            f"source must be a webcam index (an int), a video file path or an asset name, "
+            f"not {type(source).__name__}"
+        )
     if step < 1:
         raise ValueError("step must be >= 1")
     if start < 0:
@@ -117,7 +131,9 @@ def iter_frames(
     if max_frames is not None and max_frames < 0:
         raise ValueError("max_frames must be >= 0")
     if width is not None and width < 1:
-        raise ValueError(f"width must be a positive number of pixels (or None to keep the size), got {width}")
+        raise ValueError(
+            f"width must be a positive number of pixels (or None to keep the size), got {width}"
+        )
     cap, live = _open(source, fallback)
     if live and stop is None and max_frames is None and max_seconds is None:
         max_seconds = LIVE_MAX_SECONDS
@@ -154,7 +170,9 @@ def _check_first_frame(source: str | Path) -> None:
     finally:
         cap.release()
     if not readable:
-        raise ValueError(f"{file} is not a video OpenCV can decode: not even its first frame can be read")
+        raise ValueError(
+            f"{file} is not a video OpenCV can decode: not even its first frame can be read"
+        )
 
 
 def read_frames(source: int | str | Path = DEFAULT_FALLBACK, **kwargs) -> list[np.ndarray]:
@@ -192,14 +210,22 @@ def video_info(video: bytes | str | Path) -> dict[str, float]:
         if not cap.isOpened():
             raise ValueError(f"{video} is not a video OpenCV can decode")
         fps = float(cap.get(cv2.CAP_PROP_FPS))
-        width, height = int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)), int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT))
+        width, height = (
+            int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)),
+            int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT)),
+        )
         frames = 0
         while cap.grab():
             frames += 1
     finally:
         cap.release()
-    return {"frames": frames, "width": width, "height": height, "fps": fps,
-            "seconds": frames / fps if fps else float("nan")}
+    return {
+        "frames": frames,
+        "width": width,
+        "height": height,
+        "fps": fps,
+        "seconds": frames / fps if fps else float("nan"),
+    }
 
 
 def video_fps(source: str | Path) -> float:
@@ -221,13 +247,21 @@ def ffmpeg_executable() -> str:
     except ImportError:
         found = shutil.which("ffmpeg")
         if found is None:
-            raise RuntimeError("writing a video needs ffmpeg: pip install imageio-ffmpeg "
-                               "(or install ffmpeg on the PATH)") from None
+            raise RuntimeError(
+                "writing a video needs ffmpeg: pip install imageio-ffmpeg "
+                "(or install ffmpeg on the PATH)"
+            ) from None
         return found
     return imageio_ffmpeg.get_ffmpeg_exe()
 
 
-def write_video(file: str | Path, frames: Sequence[np.ndarray], fps: float = 15.0, width: int | None = None, bgr: bool = True) -> Path:
+def write_video(
+    file: str | Path,
+    frames: Sequence[np.ndarray],
+    fps: float = 15.0,
+    width: int | None = None,
+    bgr: bool = True,
+) -> Path:
     """Write frames to an H.264 mp4 that browsers play (with :func:`ffmpeg_executable`); returns the path.
 
     Frames may be BGR (``bgr=True``, OpenCV's order), RGB or gray; they are resized to ``width``
@@ -244,9 +278,30 @@ def write_video(file: str | Path, frames: Sequence[np.ndarray], fps: float = 15.
         h, w = round(h * width / w), width
     size = (w - w % 2, h - h % 2)
     file.parent.mkdir(parents=True, exist_ok=True)
-    command = [ffmpeg_executable(), "-y", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "rgb24",
-               "-s", f"{size[0]}x{size[1]}", "-r", f"{fps}", "-i", "-", "-an", "-c:v", "libx264",
-               "-pix_fmt", "yuv420p", "-crf", "28", str(file)]
+    command = [
+        ffmpeg_executable(),
+        "-y",
+        "-loglevel",
+        "error",
+        "-f",
+        "rawvideo",
+        "-pix_fmt",
+        "rgb24",
+        "-s",
+        f"{size[0]}x{size[1]}",
+        "-r",
+        f"{fps}",
+        "-i",
+        "-",
+        "-an",
+        "-c:v",
+        "libx264",
+        "-pix_fmt",
+        "yuv420p",
+        "-crf",
+        "28",
+        str(file),
+    ]
     writer = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         for i, frame in enumerate(frames):
@@ -257,9 +312,15 @@ def write_video(file: str | Path, frames: Sequence[np.ndarray], fps: float = 15.
                 frame = cv2.cvtColor(frame[:, :, :3], cv2.COLOR_BGR2RGB)
             if frame.dtype != np.uint8:
                 frame = np.clip(frame, 0, 255).astype(np.uint8)
-            writer.stdin.write(np.ascontiguousarray(cv2.resize(frame, size, interpolation=cv2.INTER_AREA)).tobytes())
+            writer.stdin.write(
+                np.ascontiguousarray(
+                    cv2.resize(frame, size, interpolation=cv2.INTER_AREA)
+                ).tobytes()
+            )
     finally:
         _, errors = writer.communicate()
     if writer.returncode:
-        raise RuntimeError(f"ffmpeg could not write {file}: {errors.decode(errors='replace').strip()}")
+        raise RuntimeError(
+            f"ffmpeg could not write {file}: {errors.decode(errors='replace').strip()}"
+        )
     return file

@@ -38,6 +38,7 @@ Command line (from the repository root)::
     python tests/claims_check.py --write-baseline    # rewrite the baseline (refuses to add entries
                                                      # unless --allow-new is given)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -133,7 +134,9 @@ def output_texts(cell: dict) -> list[str]:
 
 def _python_lines(source: str) -> str:
     """``source`` with IPython magics and shell lines blanked, so that it tokenizes."""
-    return "\n".join("" if re.match(r"\s*[%!]", line) else line for line in source.splitlines()) + "\n"
+    return (
+        "\n".join("" if re.match(r"\s*[%!]", line) else line for line in source.splitlines()) + "\n"
+    )
 
 
 def split_code(source: str) -> tuple[str, list[str]]:
@@ -165,9 +168,14 @@ _NUMBER = re.compile(
     r"(?P<unit>\s?(?:%|×|x(?![A-Za-z])|million\b|billion\b|thousand\b|[kM]\b))?"
 )
 #: letters a number may carry without being part of an identifier ("96px", "5 s", "3rd", "2D")
-_UNIT_SUFFIX = re.compile(r"(?:px|ms|s|fps|h|min|k|M|MB|GB|KB|kB|D|d|nd|rd|st|th|x|×|%)(?![A-Za-z0-9_])")
-_APPROX = re.compile(r"(?:~|≈|≃|\babout|\baround|\broughly|\bnearly|\balmost|\bapprox(?:imately|\.)?|"
-                     r"\bsome|\bcirca|\bof the order of)\s*$", re.I)
+_UNIT_SUFFIX = re.compile(
+    r"(?:px|ms|s|fps|h|min|k|M|MB|GB|KB|kB|D|d|nd|rd|st|th|x|×|%)(?![A-Za-z0-9_])"
+)
+_APPROX = re.compile(
+    r"(?:~|≈|≃|\babout|\baround|\broughly|\bnearly|\balmost|\bapprox(?:imately|\.)?|"
+    r"\bsome|\bcirca|\bof the order of)\s*$",
+    re.I,
+)
 _SCALE = {"million": 1e6, "billion": 1e9, "thousand": 1e3, "k": 1e3, "M": 1e6}
 
 
@@ -186,11 +194,11 @@ class Number:
     @property
     def tolerance(self) -> float:
         """How far a printed value may be from :attr:`value` and still be this number."""
-        unit = 10.0 ** -self.decimals * self.scale
+        unit = 10.0**-self.decimals * self.scale
         if self.approx and self.decimals == 0:  # "about 8,000": 7,938 is meant; "~20×": 18.7
             digits = self.text.split()[0].replace(",", "").rstrip("%×x")
             zeros = len(digits) - len(digits.rstrip("0")) if digits.isdigit() else 0
-            return max(unit / 2, 10.0 ** zeros * self.scale / 2, 0.05 * abs(self.value))
+            return max(unit / 2, 10.0**zeros * self.scale / 2, 0.05 * abs(self.value))
         return unit / 2
 
 
@@ -198,7 +206,7 @@ def parse_numbers(text: str) -> list[Number]:
     """Every number in ``text`` (already masked), with its format."""
     found = []
     for m in _NUMBER.finditer(text):
-        after = text[m.end():m.end() + 4]
+        after = text[m.end() : m.end() + 4]
         unit = (m.group("unit") or "").strip()
         if not unit and re.match(r"[A-Za-z_]", after) and not _UNIT_SUFFIX.match(after):
             continue  # part of an identifier: 2008_002079, 3rd is fine, 5abc is not
@@ -210,16 +218,29 @@ def parse_numbers(text: str) -> list[Number]:
             decimals = max(0, decimals - int(m.group("exp").replace("−", "-")))
         if m.group("sup") and digits == "10":  # 10⁻² is 0.01; in 0.569² the number is 0.569
             exponent = int(m.group("sup").translate(_SUPERSCRIPT))
-            value, decimals = 10.0 ** exponent, max(0, -exponent)
+            value, decimals = 10.0**exponent, max(0, -exponent)
         scale = _SCALE.get(unit, 1.0)
-        approx = bool(_APPROX.search(text[max(0, m.start() - 25):m.start()]))
-        found.append(Number(text[m.start():m.end()].strip(), value * scale, decimals, unit == "%",
-                            approx, scale, m.start()))
-    for k in range(len(found) - 2, -1, -1):  # a range shares its unit and its "about": "about 60–70 %"
+        approx = bool(_APPROX.search(text[max(0, m.start() - 25) : m.start()]))
+        found.append(
+            Number(
+                text[m.start() : m.end()].strip(),
+                value * scale,
+                decimals,
+                unit == "%",
+                approx,
+                scale,
+                m.start(),
+            )
+        )
+    for k in range(
+        len(found) - 2, -1, -1
+    ):  # a range shares its unit and its "about": "about 60–70 %"
         first, second = found[k], found[k + 1]
-        between = text[first.start + len(first.text):second.start]
+        between = text[first.start + len(first.text) : second.start]
         if re.fullmatch(r"\s*(?:–|-|…|to)\s*", between) and not (first.percent or first.scale != 1):
-            found[k] = replace(first, percent=second.percent, scale=second.scale, value=first.value * second.scale)
+            found[k] = replace(
+                first, percent=second.percent, scale=second.scale, value=first.value * second.scale
+            )
             found[k + 1] = replace(found[k + 1], approx=first.approx or second.approx)
     return found
 
@@ -238,15 +259,19 @@ def pool_values(text: str) -> list[tuple[float, bool]]:
             continue
     for m in re.finditer(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?P<pct>\s?%)?", text):
         values.append((float(m.group(0).rstrip("% ").replace(",", "")), bool(m.group("pct"))))
-    for m in re.finditer(r"(?<![\d.])\d{1,3}(?:[_ \u00a0\u202f]\d{3})+(?![\d.,]?\d)", text):  # 60_000, 25 000
+    for m in re.finditer(
+        r"(?<![\d.])\d{1,3}(?:[_ \u00a0\u202f]\d{3})+(?![\d.,]?\d)", text
+    ):  # 60_000, 25 000
         values.append((float(re.sub(r"\D", "", m.group(0))), False))
     return values
 
 
 def slide_values(text: str) -> list[tuple[float, bool]]:
     """:func:`pool_values` of the slides, where "160.000" may also be a thousands separator."""
-    extra = [(float(m.group(0).replace(".", "")), False)
-             for m in re.finditer(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+(?![\d.,]?\d)", text)]
+    extra = [
+        (float(m.group(0).replace(".", "")), False)
+        for m in re.finditer(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+(?![\d.,]?\d)", text)
+    ]
     return pool_values(text) + extra
 
 
@@ -256,7 +281,9 @@ class Pool:
     def __init__(self, values: Iterable[tuple[float, bool]] = ()):
         self.values = sorted({(abs(v), pct) for v, pct in values if math.isfinite(v)})
         self._plain = sorted(v for v, _ in self.values)
-        self._as_percent = sorted({v * 100 for v, pct in self.values if not pct} | {v for v, pct in self.values if pct})
+        self._as_percent = sorted(
+            {v * 100 for v, pct in self.values if not pct} | {v for v, pct in self.values if pct}
+        )
         self._as_fraction = sorted({v / 100 for v, pct in self.values if pct})
 
     @staticmethod
@@ -277,25 +304,33 @@ class Pool:
 
 def mask(pattern: str | re.Pattern, text: str, group: int | str = 0, flags: int = 0) -> str:
     """``text`` with every match of ``pattern`` (or its ``group``) blanked, positions kept."""
+
     def blank(m: re.Match) -> str:
         start, end = m.span(group)
         if start < 0:
             return m.group(0)
         s0 = m.start()
-        inner = re.sub(r"[^\n]", " ", m.group(0)[start - s0:end - s0])
-        return m.group(0)[:start - s0] + inner + m.group(0)[end - s0:]
+        inner = re.sub(r"[^\n]", " ", m.group(0)[start - s0 : end - s0])
+        return m.group(0)[: start - s0] + inner + m.group(0)[end - s0 :]
+
     return re.sub(pattern, blank, text, flags=flags)
 
 
-_REFERENCE = (r"(?i)\b(?:notebooks?|sections?|§|parts?|plan items?|items?|figures?|fig\.|tables?|"
-              r"chapters?|cells?|steps? of the plan|lectures?)[\s-]*"
-              r"(\d+(?:\s*(?:–|-|,|and|or|&|to)\s*\d+)*)")
-_VERSION = (r"(?i)(?:\b(?:python|tensorflow|keras|opencv|numpy|scikit-learn|scikit-image|dlib|dlib-bin|"
-            r"jupyterlab|nbconvert|reveal\.js|mathjax|mediapipe|yolo-fastest|chromium|ipykernel|"
-            r"matplotlib|pytorch|cuda|colab's keras|release|version)\s+|\bv)"
-            r"(\d+(?:\.\d+)*(?:\.x)?(?:\s*(?:–|-|,|and|or|/)\s*\d+(?:\.\d+)+)*)")
-_CITATION_YEAR = (r"(?:\bet\s+al\.?,?\s*|\b[A-Z][A-Za-z*]+,?\s+|,\s*|\(\s*|\band\s+|\bc\.\s*)"
-                  r"((?:1\d|20)\d\d)(?![\d,.]?\d)")
+_REFERENCE = (
+    r"(?i)\b(?:notebooks?|sections?|§|parts?|plan items?|items?|figures?|fig\.|tables?|"
+    r"chapters?|cells?|steps? of the plan|lectures?)[\s-]*"
+    r"(\d+(?:\s*(?:–|-|,|and|or|&|to)\s*\d+)*)"
+)
+_VERSION = (
+    r"(?i)(?:\b(?:python|tensorflow|keras|opencv|numpy|scikit-learn|scikit-image|dlib|dlib-bin|"
+    r"jupyterlab|nbconvert|reveal\.js|mathjax|mediapipe|yolo-fastest|chromium|ipykernel|"
+    r"matplotlib|pytorch|cuda|colab's keras|release|version)\s+|\bv)"
+    r"(\d+(?:\.\d+)*(?:\.x)?(?:\s*(?:–|-|,|and|or|/)\s*\d+(?:\.\d+)+)*)"
+)
+_CITATION_YEAR = (
+    r"(?:\bet\s+al\.?,?\s*|\b[A-Z][A-Za-z*]+,?\s+|,\s*|\(\s*|\band\s+|\bc\.\s*)"
+    r"((?:1\d|20)\d\d)(?![\d,.]?\d)"
+)
 
 
 def masked_markdown(source: str) -> str:
@@ -322,8 +357,13 @@ def masked_markdown(source: str) -> str:
     return text
 
 
-_OPERATORS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
-              ast.Div: lambda a, b: a / b, ast.Pow: lambda a, b: a ** b}
+_OPERATORS = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: a / b,
+    ast.Pow: lambda a, b: a**b,
+}
 
 
 def _evaluate(node: ast.AST) -> float:
@@ -335,8 +375,14 @@ def _evaluate(node: ast.AST) -> float:
     if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
         return _OPERATORS[type(node.op)](_evaluate(node.left), _evaluate(node.right))
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        return -_evaluate(node.operand) if isinstance(node.op, ast.USub) else _evaluate(node.operand)
-    if isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("sqrt", "log") and len(node.args) == 1:
+        return (
+            -_evaluate(node.operand) if isinstance(node.op, ast.USub) else _evaluate(node.operand)
+        )
+    if (
+        isinstance(node, ast.Call)
+        and getattr(node.func, "id", "") in ("sqrt", "log")
+        and len(node.args) == 1
+    ):
         return getattr(math, node.func.id)(_evaluate(node.args[0]))
     raise ValueError("not arithmetic")
 
@@ -347,7 +393,7 @@ def computed_in_text(masked: str, number: Number) -> bool:
     Its operands are numbers of the text and are checked on their own; this only accepts the
     result when the arithmetic is right (to the digits the result shows).
     """
-    before = masked[:number.start]
+    before = masked[: number.start]
     for latex, sign in ((r"\\cdot", "·"), (r"\\times", "×")):
         before = re.sub(latex, lambda m: " " * (len(m.group(0)) - 1) + sign, before)
     before = re.sub(r"\\?\bln\b", lambda m: "ł" * len(m.group(0)), before)  # natural logarithm
@@ -356,8 +402,13 @@ def computed_in_text(masked: str, number: Number) -> bool:
         return False
     expression = m.group(1)
     expression = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", expression)
-    expression = (expression.replace("×", "*").replace("·", "*").replace("−", "-").replace("²", "**2")
-                  .replace("³", "**3"))
+    expression = (
+        expression.replace("×", "*")
+        .replace("·", "*")
+        .replace("−", "-")
+        .replace("²", "**2")
+        .replace("³", "**3")
+    )
     expression = re.sub(r"√\s*(\d+(?:\.\d+)?)", r"sqrt(\1)", expression)
     expression = re.sub(r"ł+\s*(\d+(?:\.\d+)?)", r"log(\1)", expression)
     expression = re.sub(r"(?<=[\d)])\s*(?=log\(|sqrt\()", "*", expression)  # 2 ln 2 is 2 × ln 2
@@ -417,21 +468,25 @@ def slides_text() -> str | None:
 
 
 def _plan_headings(slides: str) -> list[tuple[int, str]]:
-    return [(m.start(), m.group(1) or "") for m in
-            re.finditer(r"(?m)^PLAN OF ATTACK(?:\s+[–-]\s+(.+?))?\s*$", slides)]
+    return [
+        (m.start(), m.group(1) or "")
+        for m in re.finditer(r"(?m)^PLAN OF ATTACK(?:\s+[–-]\s+(.+?))?\s*$", slides)
+    ]
 
 
 def slides_part(slides: str, number: str) -> str:
     """The slides of notebook ``number``'s part: from its first plan of attack to the next part's."""
     headings = _plan_headings(slides)
-    starts = {nn: min((pos for pos, title in headings if title == titles[0]), default=None)
-              for nn, titles in PLANS.items()}
+    starts = {
+        nn: min((pos for pos, title in headings if title == titles[0]), default=None)
+        for nn, titles in PLANS.items()
+    }
     if starts.get(number) is None:  # not a course part, or slides without its plan: all of them
         return slides
     order = sorted(pos for pos in starts.values() if pos is not None)
     start = 0 if number == min(PLANS) else starts[number]
     later = [pos for pos in order if pos > starts[number]]
-    return slides[start:later[0] if later else len(slides)]
+    return slides[start : later[0] if later else len(slides)]
 
 
 def load_facts(path: Path = FACTS) -> dict[str, dict[str, str]]:
@@ -439,8 +494,12 @@ def load_facts(path: Path = FACTS) -> dict[str, dict[str, str]]:
     return tomllib.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
-def check_numbers(path: Path, nb: dict | None = None, slides: str | None = None,
-                  facts: dict[str, dict[str, str]] | None = None) -> NotebookNumbers:
+def check_numbers(
+    path: Path,
+    nb: dict | None = None,
+    slides: str | None = None,
+    facts: dict[str, dict[str, str]] | None = None,
+) -> NotebookNumbers:
     """Check every number of ``path``'s markdown against its outputs, code, slides and facts."""
     nb = load(path) if nb is None else nb
     stem = Path(path).stem
@@ -457,8 +516,16 @@ def check_numbers(path: Path, nb: dict | None = None, slides: str | None = None,
         if computed_in_text(masked, number):
             result.computed.append((i, number))
             continue
-        fact = next((t for t, ns in fact_numbers.items()
-                     if any(abs(f.value - number.value) <= max(f.tolerance, number.tolerance) for f in ns)), None)
+        fact = next(
+            (
+                t
+                for t, ns in fact_numbers.items()
+                if any(
+                    abs(f.value - number.value) <= max(f.tolerance, number.tolerance) for f in ns
+                )
+            ),
+            None,
+        )
         if fact is not None:
             result.facts_used.add(fact)
             continue
@@ -490,21 +557,32 @@ class Violation:
 
 
 def _context(source: str, start: int, end: int, width: int = 30) -> str:
-    before = source[max(0, start - width):start].split("\n")[-1]
-    after = source[end:end + width].split("\n")[0]
+    before = source[max(0, start - width) : start].split("\n")[-1]
+    after = source[end : end + width].split("\n")[0]
     return re.sub(r"\s+", " ", f"{before}{source[start:end]}{after}").strip()
 
 
-def number_violations(path: Path, nb: dict | None = None, slides: str | None = None,
-                      facts: dict[str, dict[str, str]] | None = None) -> list[Violation]:
+def number_violations(
+    path: Path,
+    nb: dict | None = None,
+    slides: str | None = None,
+    facts: dict[str, dict[str, str]] | None = None,
+) -> list[Violation]:
     """The numbers of ``path``'s markdown that nothing backs."""
     nb = load(path) if nb is None else nb
     result = check_numbers(path, nb, slides, facts)
     found = []
     for i, number in result.unbacked:
         source = _text(nb["cells"][i]["source"])
-        found.append(Violation(result.notebook, "number", i, number.text,
-                               _context(source, number.start, number.start + len(number.text))))
+        found.append(
+            Violation(
+                result.notebook,
+                "number",
+                i,
+                number.text,
+                _context(source, number.start, number.start + len(number.text)),
+            )
+        )
     return found
 
 
@@ -524,9 +602,13 @@ def vocabulary_violations(path: Path, nb: dict | None = None) -> list[Violation]
         for text in texts:
             for word, pattern in VOCABULARY.items():
                 for m in re.finditer(pattern, text, flags=re.I):
-                    if word == "the tests" and re.search(r"compared by\s+$", text[:m.start()], flags=re.I):
+                    if word == "the tests" and re.search(
+                        r"compared by\s+$", text[: m.start()], flags=re.I
+                    ):
                         continue  # counted once, as "compared by the tests"
-                    found.append(Violation(stem, "vocabulary", i, word, _context(text, m.start(), m.end())))
+                    found.append(
+                        Violation(stem, "vocabulary", i, word, _context(text, m.start(), m.end()))
+                    )
     return found
 
 
@@ -535,7 +617,9 @@ def _headings(cell: dict) -> list[tuple[int, str]]:
     if cell["cell_type"] != "markdown":
         return []
     source = mask(r"```.*?```", _text(cell["source"]), flags=re.S)
-    return [(len(m.group(1)), m.group(2).strip()) for m in re.finditer(r"(?m)^(#{1,6})\s+(.+)$", source)]
+    return [
+        (len(m.group(1)), m.group(2).strip()) for m in re.finditer(r"(?m)^(#{1,6})\s+(.+)$", source)
+    ]
 
 
 def _is_checking_cell(cell: dict) -> bool:
@@ -553,29 +637,63 @@ def homework_violations(path: Path, nb: dict | None = None) -> list[Violation]:
     nb = load(path) if nb is None else nb
     stem = Path(path).stem
     cells = nb["cells"]
-    starts = [(i, level, title) for i, c in enumerate(cells) for level, title in _headings(c)
-              if re.search(r"\bhomework\b", title, re.I)]
+    starts = [
+        (i, level, title)
+        for i, c in enumerate(cells)
+        for level, title in _headings(c)
+        if re.search(r"\bhomework\b", title, re.I)
+    ]
     if not starts:
-        return [Violation(stem, "homework", -1, "no Homework section", "a heading that contains “Homework”")]
+        return [
+            Violation(
+                stem, "homework", -1, "no Homework section", "a heading that contains “Homework”"
+            )
+        ]
     found = []
     for start, level, title in starts:
-        end = next((j for j in range(start + 1, len(cells)) if any(lv <= level for lv, _ in _headings(cells[j]))),
-                   len(cells))
+        end = next(
+            (
+                j
+                for j in range(start + 1, len(cells))
+                if any(lv <= level for lv, _ in _headings(cells[j]))
+            ),
+            len(cells),
+        )
         section = list(range(start, end))
-        separator = next((j for j in section if cells[j]["cell_type"] == "markdown"
-                          and SEPARATOR.lower() in _text(cells[j]["source"]).lower()), None)
+        separator = next(
+            (
+                j
+                for j in section
+                if cells[j]["cell_type"] == "markdown"
+                and SEPARATOR.lower() in _text(cells[j]["source"]).lower()
+            ),
+            None,
+        )
         if separator is None:
             found.append(Violation(stem, "homework", start, f"no “{SEPARATOR}” cell", title))
             continue
         if separator == start:
-            found.append(Violation(stem, "homework", start, "the separator is in the task's cell", title))
+            found.append(
+                Violation(stem, "homework", start, "the separator is in the task's cell", title)
+            )
         code = [j for j in section if j > separator and cells[j]["cell_type"] == "code"]
         solution = [j for j in code if not _is_checking_cell(cells[j])]
         if not solution:
-            found.append(Violation(stem, "homework", separator, "no solution code after the separator", title))
+            found.append(
+                Violation(
+                    stem, "homework", separator, "no solution code after the separator", title
+                )
+            )
         elif not any(_is_checking_cell(cells[j]) for j in code if j > solution[0]):
-            found.append(Violation(stem, "homework", solution[0], "no checking cell (assert) after the solution",
-                                   title))
+            found.append(
+                Violation(
+                    stem,
+                    "homework",
+                    solution[0],
+                    "no checking cell (assert) after the solution",
+                    title,
+                )
+            )
     return found
 
 
@@ -592,17 +710,36 @@ def slide_plans(slides: str) -> dict[str, list[str]]:
         if not m:
             continue
         items: list[str] = []
-        for nxt in lines[k + 1:]:
+        for nxt in lines[k + 1 :]:
             item = re.match(r"\s*(?:-\s*)?(\d+)\.\s+(.+?)\s*$", nxt)
             if item and int(item.group(1)) == len(items) + 1:
                 items.append(item.group(2))
-            elif nxt.strip() and not item and re.fullmatch(r"[A-Z0-9 ().,&'–-]{3,}", nxt.strip()) and items:
+            elif (
+                nxt.strip()
+                and not item
+                and re.fullmatch(r"[A-Z0-9 ().,&'–-]{3,}", nxt.strip())
+                and items
+            ):
                 break  # the next slide's title
         plans[m.group(1) or ""] = items
     return plans
 
 
-_STOPWORDS = {"with", "and", "the", "using", "about", "for", "of", "in", "on", "a", "an", "vs", "to"}
+_STOPWORDS = {
+    "with",
+    "and",
+    "the",
+    "using",
+    "about",
+    "for",
+    "of",
+    "in",
+    "on",
+    "a",
+    "an",
+    "vs",
+    "to",
+}
 
 
 def _words(text: str) -> list[str]:
@@ -641,7 +778,9 @@ def numbered_lists(markdown: str) -> list[list[str]]:
     return lists
 
 
-def opening_violations(path: Path, nb: dict | None = None, slides: str | None = None) -> list[Violation]:
+def opening_violations(
+    path: Path, nb: dict | None = None, slides: str | None = None
+) -> list[Violation]:
     """How ``path``'s first cell misses its title, badge or the slides' plan of attack."""
     nb = load(path) if nb is None else nb
     path = Path(path)
@@ -653,16 +792,27 @@ def opening_violations(path: Path, nb: dict | None = None, slides: str | None = 
         first = source.splitlines()[0] if source.strip() else "(empty)"
         found.append(Violation(stem, "opening", 0, f"no title “# {number} · …”", first))
     if repository.badge(path.name) not in source:
-        found.append(Violation(stem, "opening", 0, "no Open-in-Colab badge", repository.colab_url(path.name)))
+        found.append(
+            Violation(stem, "opening", 0, "no Open-in-Colab badge", repository.colab_url(path.name))
+        )
     slides = slides_text() if slides is None else slides
     if slides is not None:
         plans = slide_plans(slides)
         lists = numbered_lists(source) if cell["cell_type"] == "markdown" else []
         for title in PLANS[number]:
             wanted = plans[title]
-            if not any(len(got) == len(wanted) and all(map(item_matches, wanted, got)) for got in lists):
-                found.append(Violation(stem, "opening", 0, "no plan of attack as a numbered list",
-                                       " / ".join(wanted)))
+            if not any(
+                len(got) == len(wanted) and all(map(item_matches, wanted, got)) for got in lists
+            ):
+                found.append(
+                    Violation(
+                        stem,
+                        "opening",
+                        0,
+                        "no plan of attack as a numbered list",
+                        " / ".join(wanted),
+                    )
+                )
     return found
 
 
@@ -673,20 +823,28 @@ def opening_violations(path: Path, nb: dict | None = None, slides: str | None = 
 def violations(path: Path, slides: str | None = None, facts: dict | None = None) -> list[Violation]:
     """Every violation of the baselined checks (numbers, vocabulary, homework) in ``path``."""
     nb = load(path)
-    return (number_violations(path, nb, slides, facts) + vocabulary_violations(path, nb)
-            + homework_violations(path, nb))
+    return (
+        number_violations(path, nb, slides, facts)
+        + vocabulary_violations(path, nb)
+        + homework_violations(path, nb)
+    )
 
 
 def read_baseline(path: Path = BASELINE) -> Counter:
     """The baseline as a multiset of :meth:`Violation.key` lines."""
     if not path.is_file():
         return Counter()
-    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    lines = [
+        line
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    ]
     return Counter(lines)
 
 
-def compare(found: Iterable[Violation], baseline: Counter,
-            notebooks: Iterable[str]) -> tuple[list[Violation], list[str]]:
+def compare(
+    found: Iterable[Violation], baseline: Counter, notebooks: Iterable[str]
+) -> tuple[list[Violation], list[str]]:
     """``(new violations, baseline lines that no longer occur)`` for the given notebooks."""
     notebooks = set(notebooks)
     remaining = Counter({k: n for k, n in baseline.items() if k.split("\t")[0] in notebooks})
@@ -715,32 +873,50 @@ def write_baseline(found: Sequence[Violation], path: Path = BASELINE) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line (see the module docstring)."""
-    parser = argparse.ArgumentParser(prog="python tests/claims_check.py", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python tests/claims_check.py", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("notebooks", nargs="*", help="notebook numbers (default: all)")
-    parser.add_argument("--write-baseline", action="store_true", help="rewrite tests/claims_baseline.txt")
-    parser.add_argument("--allow-new", action="store_true", help="let --write-baseline add violations")
-    parser.add_argument("--all", action="store_true", help="list every violation, also those in the baseline")
+    parser.add_argument(
+        "--write-baseline", action="store_true", help="rewrite tests/claims_baseline.txt"
+    )
+    parser.add_argument(
+        "--allow-new", action="store_true", help="let --write-baseline add violations"
+    )
+    parser.add_argument(
+        "--all", action="store_true", help="list every violation, also those in the baseline"
+    )
     args = parser.parse_args(argv)
     paths = [p for p in NOTEBOOKS if not args.notebooks or p.name[:2] in args.notebooks]
     slides, facts = slides_text(), load_facts()
     if slides is None:
-        print(f"warning: {SLIDES} not found: the slides' numbers and plans are not used", file=sys.stderr)
+        print(
+            f"warning: {SLIDES} not found: the slides' numbers and plans are not used",
+            file=sys.stderr,
+        )
     baseline = read_baseline()
     everything: list[Violation] = []
-    print(f"{'notebook':32} {'numbers':>7} {'unbacked':>8} {'facts':>5} {'vocab':>5} {'homework':>8} {'opening':>7}"
-          f" {'new':>4} {'gone':>4}")
+    print(
+        f"{'notebook':32} {'numbers':>7} {'unbacked':>8} {'facts':>5} {'vocab':>5} {'homework':>8} {'opening':>7}"
+        f" {'new':>4} {'gone':>4}"
+    )
     status = 0
     for path in paths:
         nb = load(path)
         numbers = check_numbers(path, nb, slides, facts)
-        found = (number_violations(path, nb, slides, facts) + vocabulary_violations(path, nb)
-                 + homework_violations(path, nb))
+        found = (
+            number_violations(path, nb, slides, facts)
+            + vocabulary_violations(path, nb)
+            + homework_violations(path, nb)
+        )
         opening = opening_violations(path, nb, slides)
         everything += found
         new, gone = compare(found, baseline, [path.stem])
         kinds = Counter(v.check for v in found)
-        print(f"{path.stem:32} {len(numbers.checked):7} {kinds['number']:8} {len(facts.get(path.stem, {})):5}"
-              f" {kinds['vocabulary']:5} {kinds['homework']:8} {len(opening):7} {len(new):4} {len(gone):4}")
+        print(
+            f"{path.stem:32} {len(numbers.checked):7} {kinds['number']:8} {len(facts.get(path.stem, {})):5}"
+            f" {kinds['vocabulary']:5} {kinds['homework']:8} {len(opening):7} {len(new):4} {len(gone):4}"
+        )
         shown = found if (args.all or args.notebooks) else new
         for v in shown + opening:
             print(f"    {v}")
@@ -751,12 +927,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"    outside fact not used: {fact!r}")
         status |= bool(new or gone or opening or unused)
     if args.write_baseline:
-        old = Counter({k: n for k, n in baseline.items() if k.split("\t")[0] not in {p.stem for p in paths}})
+        old = Counter(
+            {k: n for k, n in baseline.items() if k.split("\t")[0] not in {p.stem for p in paths}}
+        )
         new, _ = compare(everything, baseline, [p.stem for p in paths])
         if new and not args.allow_new:
-            print(f"not written: {len(new)} violations are not in the baseline (fix them, or --allow-new)")
+            print(
+                f"not written: {len(new)} violations are not in the baseline (fix them, or --allow-new)"
+            )
             return 1
-        kept = [Violation(*k.split("\t")[:2], -1, *k.split("\t")[2:]) for k, n in old.items() for _ in range(n)]
+        kept = [
+            Violation(*k.split("\t")[:2], -1, *k.split("\t")[2:])
+            for k, n in old.items()
+            for _ in range(n)
+        ]
         write_baseline(everything + kept)
         print(f"wrote {BASELINE.relative_to(ROOT)}: {len(everything) + len(kept)} entries")
         return 0

@@ -1,4 +1,5 @@
 """Fixtures of the unit tests: real course assets (skipped, naming the file, when absent)."""
+
 from __future__ import annotations
 
 import os
@@ -15,13 +16,17 @@ _SEARCH_DIRS = assets.search_dirs()
 @pytest.fixture
 def real_asset():
     """``real_asset(name)`` → the local path of a real course asset, or skip naming it."""
+
     def find(name: str) -> Path:
         found = next((d / name for d in _SEARCH_DIRS if (d / name).is_file()), None)
         if found is None:
             if os.environ.get("CVCOURSE_REQUIRE_ASSETS"):
-                pytest.fail(f"asset {name} not found (CVCOURSE_ASSETS={os.environ.get('CVCOURSE_ASSETS')})")
+                pytest.fail(
+                    f"asset {name} not found (CVCOURSE_ASSETS={os.environ.get('CVCOURSE_ASSETS')})"
+                )
             pytest.skip(f"asset {name} not found locally (set CVCOURSE_ASSETS)")
         return found
+
     return find
 
 

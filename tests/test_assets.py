@@ -1,4 +1,5 @@
 """The asset registry: lookup order, integrity checks, downloads (from a loopback server), errors."""
+
 from __future__ import annotations
 
 import csv
@@ -17,8 +18,14 @@ import pytest
 from cvcourse import assets
 
 # the shared assets' manifest: in a CVCOURSE_ASSETS folder, or shared/ beside the repository
-MANIFEST = next((d / "manifest.csv" for d in assets.search_dirs() + [assets.REPO_ROOT.parent / "shared" / "assets"]
-                 if (d / "manifest.csv").is_file()), None)
+MANIFEST = next(
+    (
+        d / "manifest.csv"
+        for d in assets.search_dirs() + [assets.REPO_ROOT.parent / "shared" / "assets"]
+        if (d / "manifest.csv").is_file()
+    ),
+    None,
+)
 SMALL = "yolo_fastest/coco.names"  # a real 625-byte asset
 
 
@@ -73,20 +80,32 @@ def fake_registry(monkeypatch, *entries: assets.Asset) -> None:
 def test_registry_covers_the_shared_manifest_with_same_urls_and_hashes():
     if MANIFEST is None:
         (pytest.fail if assets.os.environ.get("CVCOURSE_REQUIRE_ASSETS") else pytest.skip)(
-            "shared/assets/manifest.csv not found (set CVCOURSE_ASSETS)")
+            "shared/assets/manifest.csv not found (set CVCOURSE_ASSETS)"
+        )
     rows = list(csv.DictReader(MANIFEST.open()))
     reg = assets.registry()
     assert len(rows) == 192
     for row in rows:
         entry = reg[row["file"]]
-        assert (entry.url, entry.sha256, entry.size, entry.licence) == (row["url"], row["sha256"], int(row["bytes"]), row["licence"])
+        assert (entry.url, entry.sha256, entry.size, entry.licence) == (
+            row["url"],
+            row["sha256"],
+            int(row["bytes"]),
+            row["licence"],
+        )
 
 
 def test_every_entry_is_complete():
     reg = assets.registry()
     full = {a.name for a in reg.values() if a.mode == "full"}
-    for wanted in ("yolov4/yolov4.weights", "openpose_mpii/pose_iter_160000.caffemodel", "fer2013/fer2013.csv", "mnist/mnist.npz",
-                   "yalefaces_full/yalefaces.zip", "mask_rcnn/mask_rcnn_inception_v2_coco_2018_01_28.tar.gz"):
+    for wanted in (
+        "yolov4/yolov4.weights",
+        "openpose_mpii/pose_iter_160000.caffemodel",
+        "fer2013/fer2013.csv",
+        "mnist/mnist.npz",
+        "yalefaces_full/yalefaces.zip",
+        "mask_rcnn/mask_rcnn_inception_v2_coco_2018_01_28.tar.gz",
+    ):
         assert wanted in full
     for a in reg.values():
         assert a.url.startswith("http"), a.name
@@ -99,8 +118,10 @@ def test_every_entry_is_complete():
 
 # a GitHub URL is pinned by a 40-hex commit, a version tag (4.10.0, v0.22.0) or a release asset;
 # anywhere, a branch name (master, main, 4.x, HEAD, latest) in the path lets the bytes move
-GITHUB_PINNED = re.compile(r"^https://(raw\.githubusercontent\.com/[^/]+/[^/]+/([0-9a-f]{40}|v?\d+(\.\d+)+)/"
-                           r"|github\.com/[^/]+/[^/]+/releases/download/[^/]+/)")
+GITHUB_PINNED = re.compile(
+    r"^https://(raw\.githubusercontent\.com/[^/]+/[^/]+/([0-9a-f]{40}|v?\d+(\.\d+)+)/"
+    r"|github\.com/[^/]+/[^/]+/releases/download/[^/]+/)"
+)
 BRANCH = re.compile(r"/(master|main|\d+\.x|HEAD|latest|trunk|develop)/")
 
 
@@ -110,12 +131,16 @@ def test_every_downloadable_url_is_pinned_to_a_commit_or_a_release():
             continue
         assert not BRANCH.search(a.url), f"{a.name}: {a.url} names a moving branch"
         if "github" in a.url:
-            assert GITHUB_PINNED.match(a.url), f"{a.name}: {a.url} is not pinned to a commit or a release"
+            assert GITHUB_PINNED.match(a.url), (
+                f"{a.name}: {a.url} is not pinned to a commit or a release"
+            )
 
 
 def test_bundled_dlib_models_have_the_upstream_hashes():
-    expected = {"mmod_human_face_detector.dat": "4cb19393e2fbaf2b1609a9319ad5386618c886a6234ec1b971f3e87c85d87fe6",
-                "dlib_face_recognition_resnet_model_v1.dat": "55533b28a95800a551ba546ba62fe69625c7e95a7061c338adffead08719da30"}
+    expected = {
+        "mmod_human_face_detector.dat": "4cb19393e2fbaf2b1609a9319ad5386618c886a6234ec1b971f3e87c85d87fe6",
+        "dlib_face_recognition_resnet_model_v1.dat": "55533b28a95800a551ba546ba62fe69625c7e95a7061c338adffead08719da30",
+    }
     for filename, digest in expected.items():
         asset = assets.get(f"dlib/{filename}")
         assert asset.sha256 == digest and "e67de717267507d1e9246de95692eb8be736ab61" in asset.url
@@ -133,7 +158,10 @@ def test_lookup_prefers_cvcourse_assets_dirs(isolated, monkeypatch, real_asset):
     for d in (first, second):
         (d / "yolo_fastest").mkdir(parents=True)
         shutil.copy(src, d / SMALL)
-    monkeypatch.setenv(assets.ENV_DIRS, f"{isolated / 'nowhere'}{assets.os.pathsep}{first}{assets.os.pathsep}{second}")
+    monkeypatch.setenv(
+        assets.ENV_DIRS,
+        f"{isolated / 'nowhere'}{assets.os.pathsep}{first}{assets.os.pathsep}{second}",
+    )
     assert assets.path(SMALL, download=False) == first / SMALL
 
 
@@ -154,7 +182,9 @@ def test_a_corrupt_local_file_is_refused(isolated, monkeypatch, real_asset):
     folder = isolated / "assets" / "yolo_fastest"
     folder.mkdir(parents=True)
     good = real_asset(SMALL).read_bytes()
-    (folder / "coco.names").write_bytes(good.replace(b"person", b"persom"))  # same size, other bytes
+    (folder / "coco.names").write_bytes(
+        good.replace(b"person", b"persom")
+    )  # same size, other bytes
     monkeypatch.setenv(assets.ENV_DIRS, str(isolated / "assets"))
     with pytest.raises(assets.AssetIntegrityError, match="sha256"):
         assets.path(SMALL, download=False)
@@ -225,7 +255,9 @@ def test_no_network_gives_the_one_clear_error(isolated, monkeypatch):
     asset = replace(assets.get(SMALL), url=f"http://127.0.0.1:{port}/coco.names")
     fake_registry(monkeypatch, asset)
     monkeypatch.setattr(assets, "DOWNLOAD_RETRIES", 0)
-    with pytest.raises(assets.AssetNotFoundError, match="the download failed: ConnectionError") as err:
+    with pytest.raises(
+        assets.AssetNotFoundError, match="the download failed: ConnectionError"
+    ) as err:
         assets.path(SMALL)
     assert asset.url in str(err.value)
 
@@ -235,7 +267,9 @@ def test_cli_list_and_verify(capsys, real_asset):
     assert assets.main(["list", "--notebook", "09"]) == 0
     listed = capsys.readouterr().out
     assert "yolo_fastest/yolo-fastest-1.1.weights" in listed and "fashion_mnist" not in listed
-    assert assets.main(["verify", SMALL, "opencv/haarcascade_eye.xml", "yolov4/yolov4.weights"]) == 0
+    assert (
+        assets.main(["verify", SMALL, "opencv/haarcascade_eye.xml", "yolov4/yolov4.weights"]) == 0
+    )
     out = capsys.readouterr().out
     assert "3 assets: 2 ok, 1 missing, 0 corrupt; 1 with hash not yet known" in out
 
@@ -251,7 +285,9 @@ def broken_face_models(tmp_path, monkeypatch):
     """A ``face_recognition_models`` first on ``sys.path`` whose ``__init__`` fails as on Python 3.12+."""
     package = tmp_path / "site" / "face_recognition_models"
     (package / "models").mkdir(parents=True)
-    (package / "__init__.py").write_text("raise ModuleNotFoundError(\"No module named 'pkg_resources'\")\n")
+    (package / "__init__.py").write_text(
+        "raise ModuleNotFoundError(\"No module named 'pkg_resources'\")\n"
+    )
     monkeypatch.syspath_prepend(str(tmp_path / "site"))
     monkeypatch.delitem(sys.modules, "face_recognition_models", raising=False)
     return package / "models"
@@ -264,10 +300,13 @@ def test_bundled_file_is_found_although_its_package_fails_to_import(isolated, br
     with pytest.raises(ModuleNotFoundError, match="pkg_resources"):
         import face_recognition_models  # noqa: F401  (the simulated breakage is real)
     real = importlib.metadata.distribution("face-recognition-models").locate_file(
-        "face_recognition_models/models/mmod_human_face_detector.dat")
+        "face_recognition_models/models/mmod_human_face_detector.dat"
+    )
     shutil.copy(real, broken_face_models)
     assert assets.path(name, download=False) == broken_face_models / "mmod_human_face_detector.dat"
-    (broken_face_models / "mmod_human_face_detector.dat").write_bytes(b"not a model")  # hash-checked too
+    (broken_face_models / "mmod_human_face_detector.dat").write_bytes(
+        b"not a model"
+    )  # hash-checked too
     with pytest.raises(assets.AssetIntegrityError):
         assets.path(name, download=False)
 
@@ -287,9 +326,14 @@ def test_bundled_error_shows_the_packages_import_error(isolated, broken_face_mod
 def test_bundled_error_when_the_package_is_not_installed(isolated, monkeypatch):
     monkeypatch.setenv(assets.ENV_OFFLINE, "1")
     monkeypatch.setattr(assets, "package_folder", lambda package: None)
-    with pytest.raises(assets.AssetNotFoundError, match=r"face_recognition_models \(pip install face-recognition-models\), is not installed"):
+    with pytest.raises(
+        assets.AssetNotFoundError,
+        match=r"face_recognition_models \(pip install face-recognition-models\), is not installed",
+    ):
         assets.path("dlib/shape_predictor_5_face_landmarks.dat")
-    assert "fetch --all" in assets.missing_hint(["dlib/shape_predictor_5_face_landmarks.dat", SMALL])
+    assert "fetch --all" in assets.missing_hint(
+        ["dlib/shape_predictor_5_face_landmarks.dat", SMALL]
+    )
 
 
 def test_bundled_file_falls_back_to_a_checked_download(isolated, server, monkeypatch):
@@ -320,14 +364,24 @@ def test_md5_hashes_are_checked(isolated, monkeypatch, real_asset):
 FAKE = b"a stand-in, not the 80 COCO class names\n"
 
 
-def stand_in_folder(root: Path, content: bytes = FAKE, digest: str | None = None, name: str = SMALL) -> Path:
+def stand_in_folder(
+    root: Path, content: bytes = FAKE, digest: str | None = None, name: str = SMALL
+) -> Path:
     """A folder holding ``name`` with ``content`` and a manifest that lists it with ``digest``."""
     (root / name).parent.mkdir(parents=True, exist_ok=True)
     (root / name).write_bytes(content)
     with (root / assets.STAND_IN_MANIFEST).open("w", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["name", "sha256", "bytes", "stands_for", "made_by"])
-        writer.writerow([name, digest or hashlib.sha256(content).hexdigest(), len(content), "COCO names", "a test"])
+        writer.writerow(
+            [
+                name,
+                digest or hashlib.sha256(content).hexdigest(),
+                len(content),
+                "COCO names",
+                "a test",
+            ]
+        )
     return root
 
 
@@ -335,17 +389,24 @@ def test_a_stand_in_is_accepted_with_its_manifest_hash_and_announced_once(isolat
     folder = stand_in_folder(isolated / "stand-ins")
     monkeypatch.setenv(assets.ENV_DIRS, str(folder))
     monkeypatch.setattr(assets, "_announced_stand_ins", set())
-    with pytest.warns(assets.StandInWarning, match=r"'yolo_fastest/coco.names' is a STAND-IN for COCO names") as caught:
+    with pytest.warns(
+        assets.StandInWarning, match=r"'yolo_fastest/coco.names' is a STAND-IN for COCO names"
+    ) as caught:
         assert assets.path(SMALL, download=False) == folder / SMALL
         assert assets.path(SMALL, download=False) == folder / SMALL
     assert len([w for w in caught if issubclass(w.category, assets.StandInWarning)]) == 1
-    assert assets.status(assets.get(SMALL)) == ("ok, a STAND-IN (not the real file)", folder / SMALL)
+    assert assets.status(assets.get(SMALL)) == (
+        "ok, a STAND-IN (not the real file)",
+        folder / SMALL,
+    )
 
 
 def test_a_stand_in_needs_the_manifests_hash_not_any_hash(isolated, monkeypatch):
     folder = stand_in_folder(isolated / "stand-ins", digest="0" * 64)
     monkeypatch.setenv(assets.ENV_DIRS, str(folder))
-    with pytest.raises(assets.AssetIntegrityError, match="listed as a stand-in .* does not have its sha256"):
+    with pytest.raises(
+        assets.AssetIntegrityError, match="listed as a stand-in .* does not have its sha256"
+    ):
         assets.path(SMALL, download=False)
     (folder / assets.STAND_IN_MANIFEST).write_text(f"name,sha256\n{SMALL},not-a-hash\n")
     with pytest.raises(assets.AssetIntegrityError, match="no valid sha256"):
@@ -375,7 +436,9 @@ def test_a_manifest_counts_only_in_a_cvcourse_assets_folder(isolated):
         assets.path(SMALL, download=False)
 
 
-def test_a_download_is_checked_against_the_registry_even_where_a_manifest_names_it(isolated, server, monkeypatch):
+def test_a_download_is_checked_against_the_registry_even_where_a_manifest_names_it(
+    isolated, server, monkeypatch
+):
     www, base = server
     (www / "coco.names").write_bytes(FAKE)
     folder = stand_in_folder(isolated / "stand-ins")

@@ -1,4 +1,5 @@
 """Autoencoder helpers on real data: Fashion-MNIST, the Yale faces, scikit-learn's digits."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -32,7 +33,9 @@ def test_noise_is_seeded_clipped_and_sized(fashion):
 def test_psnr_matches_the_formula(fashion):
     x, _ = fashion
     noisy = ae.add_gaussian_noise(x, 0.1, seed=0)
-    by_hand = np.mean([10 * np.log10(1 / np.mean((a.astype(float) - b) ** 2)) for a, b in zip(x, noisy)])
+    by_hand = np.mean(
+        [10 * np.log10(1 / np.mean((a.astype(float) - b) ** 2)) for a, b in zip(x, noisy)]
+    )
     assert ae.mean_psnr(x, noisy) == pytest.approx(by_hand, rel=1e-9)
     # more noise, lower PSNR; sigma 0.1 on real clothes images lands near 20 dB (clipping helps a little)
     assert 19 < ae.mean_psnr(x, noisy) < 22
@@ -64,7 +67,9 @@ def test_show_rows_draws_codes_and_images(fashion):
 
     matplotlib.use("Agg")
     x, _ = fashion
-    fig = ae.show_rows({"original": x[:4], "code (32)": np.random.default_rng(0).normal(size=(4, 32))}, show=False)
+    fig = ae.show_rows(
+        {"original": x[:4], "code (32)": np.random.default_rng(0).normal(size=(4, 32))}, show=False
+    )
     assert len(fig.axes) == 8
     with pytest.raises(ValueError):
         ae.show_rows({}, show=False)
@@ -85,7 +90,14 @@ def test_digits_like_mnist():
     images, labels = ae.digits_like_mnist()
     assert images.shape == (1797, 28, 28, 1) and labels.shape == (1797,)
     assert set(labels.tolist()) == set(range(10))
-    border = np.concatenate([images[:, :4].ravel(), images[:, -4:].ravel(), images[:, :, :4].ravel(), images[:, :, -4:].ravel()])
+    border = np.concatenate(
+        [
+            images[:, :4].ravel(),
+            images[:, -4:].ravel(),
+            images[:, :, :4].ravel(),
+            images[:, :, -4:].ravel(),
+        ]
+    )
     assert border.max() == 0, "like MNIST: the digit sits in the 20 × 20 centre"
     assert images.max() == pytest.approx(1.0) and images.mean() < 0.3, "bright ink on black"
 
@@ -93,10 +105,17 @@ def test_digits_like_mnist():
 def test_load_mnist_from_a_file(tmp_path):
     file = tmp_path / "mnist.npz"
     rng = np.random.default_rng(0)
-    np.savez(file, x_train=rng.integers(0, 256, (5, 28, 28), dtype=np.uint8), y_train=np.arange(5),
-             x_test=rng.integers(0, 256, (3, 28, 28), dtype=np.uint8), y_test=np.arange(3))
+    np.savez(
+        file,
+        x_train=rng.integers(0, 256, (5, 28, 28), dtype=np.uint8),
+        y_train=np.arange(5),
+        x_test=rng.integers(0, 256, (3, 28, 28), dtype=np.uint8),
+        y_test=np.arange(3),
+    )
     (x_train, y_train), (x_test, y_test) = ae.load_mnist(n_train=2, file=file)
-    assert x_train.shape == (2, 28, 28) and y_train.tolist() == [0, 1] and x_test.shape == (3, 28, 28)
+    assert (
+        x_train.shape == (2, 28, 28) and y_train.tolist() == [0, 1] and x_test.shape == (3, 28, 28)
+    )
     np.savez(tmp_path / "bad.npz", images=np.zeros(3))
     with pytest.raises(ValueError, match="mnist.npz"):
         ae.load_mnist(file=tmp_path / "bad.npz")
@@ -115,6 +134,9 @@ def test_error_histograms():
     import matplotlib
 
     matplotlib.use("Agg")
-    assert ae.plot_error_histograms({"a": [0.01, 0.02], "b": [0.1, 0.3]}, threshold=0.05, show=False) is not None
+    assert (
+        ae.plot_error_histograms({"a": [0.01, 0.02], "b": [0.1, 0.3]}, threshold=0.05, show=False)
+        is not None
+    )
     with pytest.raises(ValueError):
         ae.plot_error_histograms({"a": [0.0, 0.1]}, show=False)

@@ -15,6 +15,7 @@ walks the API, so a new public function fails until it has a row (or a line in :
 saying why it needs none). Generated cases (hypothesis) check the box and array rules on many
 more values. The eight cases found by hand come last, one test each, with their new messages.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -224,8 +225,15 @@ OUTPUT_PATH_VALUES = ("None", "a directory")
 NAMES_VALUES = ("a bare string",)
 MODEL_VALUES = ("None", "a path string")
 
-KINDS = {"image": tuple(IMAGE_VALUES), "images": tuple(IMAGES_VALUES), "box": tuple(BOX_VALUES), "path": PATH_VALUES,
-         "output path": OUTPUT_PATH_VALUES, "names": NAMES_VALUES, "model": MODEL_VALUES}
+KINDS = {
+    "image": tuple(IMAGE_VALUES),
+    "images": tuple(IMAGES_VALUES),
+    "box": tuple(BOX_VALUES),
+    "path": PATH_VALUES,
+    "output path": OUTPUT_PATH_VALUES,
+    "names": NAMES_VALUES,
+    "model": MODEL_VALUES,
+}
 BAD_VALUES = KINDS  # the name the module docstring uses
 
 
@@ -255,22 +263,37 @@ class Row:
         return [label for label in KINDS[self.kind] if label not in self.accepts]
 
 
-ANY_DEPTH = {"uint16": "drawing/converting works on any numeric depth",
-             "float32": "drawing/converting works on any numeric depth"}
+ANY_DEPTH = {
+    "uint16": "drawing/converting works on any numeric depth",
+    "float32": "drawing/converting works on any numeric depth",
+}
 FLOAT_OK = {"float32": "float images are this function's input"}
-MATRIX = {"uint16": "a matrix of any numbers", "float32": "a matrix of any numbers",
-          "bool": "a 0/1 matrix (the slides' images)"}
+MATRIX = {
+    "uint16": "a matrix of any numbers",
+    "float32": "a matrix of any numbers",
+    "bool": "a 0/1 matrix (the slides' images)",
+}
+
+
 def gaps(labels: str | tuple[str, ...], fix: str) -> dict[str, str]:
     """Known gaps of a row in a module owned by another change: ``{label: the fix it needs}``."""
     return {label: fix for label in ((labels,) if isinstance(labels, str) else labels)}
 
 
 ALL_IMAGES = tuple(IMAGES_VALUES)
-LISTED_IMAGES = ("a list holding None", "a list holding a 1-d array", "a list holding a bool image", "a list holding a NaN image")
+LISTED_IMAGES = (
+    "a list holding None",
+    "a list holding a 1-d array",
+    "a list holding a bool image",
+    "a list holding a NaN image",
+)
 MODELS = ("None", "a path string")
 DETECT = {"None": "None means: find the face with detect_face"}
 NOTHING_IN = {"an empty list": "no crops in, no answers out (an empty result of the right shape)"}
-NO_IMAGE = {"outside the image": "no image to lie outside of", "zero size": "an empty box is a valid box (IoU 0)"}
+NO_IMAGE = {
+    "outside the image": "no image to lie outside of",
+    "zero size": "an empty box is a valid box (IoU 0)",
+}
 
 
 def image(target: str, call, arg: str = "image", **kw) -> Row:
@@ -311,52 +334,149 @@ X32 = np.zeros((1, 32, 32, 3), np.float32)  # a network input batch of one
 
 TABLE: list[Row] = [
     # ---- autoencoders: batches of gray images in [0, 1]
-    images("autoencoders.add_gaussian_noise", lambda v, c: _m("autoencoders").add_gaussian_noise(v, 0.1), valid=lambda c: c.digits[0]),
-    images("autoencoders.mean_psnr", lambda v, c: _m("autoencoders").mean_psnr(c.digits[:2], v), valid=lambda c: c.digits[0]),
-    images("autoencoders.reconstruction_errors", lambda v, c: _m("autoencoders").reconstruction_errors(v, c.digits[:2]),
-           valid=lambda c: c.digits[0]),
-    images("autoencoders.to_28x28", lambda v, c: _m("autoencoders").to_28x28(v), valid=lambda c: c.gray),
-    path("autoencoders.load_mnist", lambda v, c: _m("autoencoders").load_mnist(file=v), ".npz", arg="file"),
+    images(
+        "autoencoders.add_gaussian_noise",
+        lambda v, c: _m("autoencoders").add_gaussian_noise(v, 0.1),
+        valid=lambda c: c.digits[0],
+    ),
+    images(
+        "autoencoders.mean_psnr",
+        lambda v, c: _m("autoencoders").mean_psnr(c.digits[:2], v),
+        valid=lambda c: c.digits[0],
+    ),
+    images(
+        "autoencoders.reconstruction_errors",
+        lambda v, c: _m("autoencoders").reconstruction_errors(v, c.digits[:2]),
+        valid=lambda c: c.digits[0],
+    ),
+    images(
+        "autoencoders.to_28x28", lambda v, c: _m("autoencoders").to_28x28(v), valid=lambda c: c.gray
+    ),
+    path(
+        "autoencoders.load_mnist",
+        lambda v, c: _m("autoencoders").load_mnist(file=v),
+        ".npz",
+        arg="file",
+    ),
     # ---- characters
-    image("characters.draw_kid", lambda v, c: _m("characters").draw_kid(v, np.random.default_rng(0)), arg="canvas"),
-    image("characters.draw_dad", lambda v, c: _m("characters").draw_dad(v, np.random.default_rng(0)), arg="canvas"),
+    image(
+        "characters.draw_kid",
+        lambda v, c: _m("characters").draw_kid(v, np.random.default_rng(0)),
+        arg="canvas",
+    ),
+    image(
+        "characters.draw_dad",
+        lambda v, c: _m("characters").draw_dad(v, np.random.default_rng(0)),
+        arg="canvas",
+    ),
     image("characters.colour_masks", lambda v, c: _m("characters").colour_masks(v)),
     image("characters.colour_features", lambda v, c: _m("characters").colour_features(v)),
     images("characters.extract_features", lambda v, c: _m("characters").extract_features(v)),
-    Row("characters.write_features_csv", "path", "output path",
-        lambda v, c: _m("characters").write_features_csv(v, np.zeros((1, 6)), np.zeros(1, int))),
-    path("characters.read_features_csv", lambda v, c: _m("characters").read_features_csv(v), ".csv"),
+    Row(
+        "characters.write_features_csv",
+        "path",
+        "output path",
+        lambda v, c: _m("characters").write_features_csv(v, np.zeros((1, 6)), np.zeros(1, int)),
+    ),
+    path(
+        "characters.read_features_csv", lambda v, c: _m("characters").read_features_csv(v), ".csv"
+    ),
     # ---- convolution: the slides' matrices of numbers
-    image("convolution.cross_correlate", lambda v, c: _m("convolution").cross_correlate(v, np.ones((2, 2))),
-          valid=lambda c: c.gray[:6, :6], accepts=MATRIX),
-    image("convolution.feature_map_steps", lambda v, c: _m("convolution").feature_map_steps(v, np.ones((2, 2))),
-          valid=lambda c: c.gray[:6, :6], accepts=MATRIX),
-    image("convolution.convolve", lambda v, c: _m("convolution").convolve(v, np.ones((2, 2))),
-          valid=lambda c: c.gray[:6, :6], accepts=MATRIX),
-    image("convolution.keras_feature_maps", lambda v, c: _m("convolution").keras_feature_maps(v, np.ones((2, 2))),
-          valid=lambda c: c.gray[:6, :6], accepts=MATRIX),
-    image("convolution.apply_detector", lambda v, c: _m("convolution").apply_detector(v, np.ones((3, 3))),
-          valid=lambda c: c.gray, accepts=MATRIX),
-    image("convolution.detector_explorer", lambda v, c: _m("convolution").detector_explorer(v), valid=lambda c: c.gray,
-          accepts=MATRIX),
-    image("convolution.step_explorer", lambda v, c: _m("convolution").step_explorer(v, np.ones((2, 2))),
-          valid=lambda c: c.gray[:6, :6], accepts=MATRIX),
-    names("convolution.show_matrices", lambda v, c: _m("convolution").show_matrices([np.eye(2)] * 3, v, show=False),
-          "titles", "abc"),
-    names("convolution.matrices_html", lambda v, c: _m("convolution").matrices_html([np.eye(2)] * 3, v), "titles", "abc"),
-    names("convolution.plot_dense_step",
-          lambda v, c: _m("convolution").plot_dense_step(np.ones(2), np.ones(2), np.ones(3), np.ones((2, 2)),
-                                                         np.ones((2, 3)), v, show=False), "output_labels", "abc"),
+    image(
+        "convolution.cross_correlate",
+        lambda v, c: _m("convolution").cross_correlate(v, np.ones((2, 2))),
+        valid=lambda c: c.gray[:6, :6],
+        accepts=MATRIX,
+    ),
+    image(
+        "convolution.feature_map_steps",
+        lambda v, c: _m("convolution").feature_map_steps(v, np.ones((2, 2))),
+        valid=lambda c: c.gray[:6, :6],
+        accepts=MATRIX,
+    ),
+    image(
+        "convolution.convolve",
+        lambda v, c: _m("convolution").convolve(v, np.ones((2, 2))),
+        valid=lambda c: c.gray[:6, :6],
+        accepts=MATRIX,
+    ),
+    image(
+        "convolution.keras_feature_maps",
+        lambda v, c: _m("convolution").keras_feature_maps(v, np.ones((2, 2))),
+        valid=lambda c: c.gray[:6, :6],
+        accepts=MATRIX,
+    ),
+    image(
+        "convolution.apply_detector",
+        lambda v, c: _m("convolution").apply_detector(v, np.ones((3, 3))),
+        valid=lambda c: c.gray,
+        accepts=MATRIX,
+    ),
+    image(
+        "convolution.detector_explorer",
+        lambda v, c: _m("convolution").detector_explorer(v),
+        valid=lambda c: c.gray,
+        accepts=MATRIX,
+    ),
+    image(
+        "convolution.step_explorer",
+        lambda v, c: _m("convolution").step_explorer(v, np.ones((2, 2))),
+        valid=lambda c: c.gray[:6, :6],
+        accepts=MATRIX,
+    ),
+    names(
+        "convolution.show_matrices",
+        lambda v, c: _m("convolution").show_matrices([np.eye(2)] * 3, v, show=False),
+        "titles",
+        "abc",
+    ),
+    names(
+        "convolution.matrices_html",
+        lambda v, c: _m("convolution").matrices_html([np.eye(2)] * 3, v),
+        "titles",
+        "abc",
+    ),
+    names(
+        "convolution.plot_dense_step",
+        lambda v, c: _m("convolution").plot_dense_step(
+            np.ones(2), np.ones(2), np.ones(3), np.ones((2, 2)), np.ones((2, 3)), v, show=False
+        ),
+        "output_labels",
+        "abc",
+    ),
     # ---- datasets
     path("datasets.read_idx", lambda v, c: _m("datasets").read_idx(v), ".gz", arg="file"),
-    path("datasets.load_dlib_boxes", lambda v, c: _m("datasets").load_dlib_boxes(v), ".xml", arg="xml_file"),
-    names("datasets.load_yalefaces", lambda v, c: _m("datasets").load_yalefaces(v), "conditions", "happy"),
-    path("datasets.load_yalefaces_zip", lambda v, c: _m("datasets").load_yalefaces_zip(v), ".zip", arg="file"),
+    path(
+        "datasets.load_dlib_boxes",
+        lambda v, c: _m("datasets").load_dlib_boxes(v),
+        ".xml",
+        arg="xml_file",
+    ),
+    names(
+        "datasets.load_yalefaces",
+        lambda v, c: _m("datasets").load_yalefaces(v),
+        "conditions",
+        "happy",
+    ),
+    path(
+        "datasets.load_yalefaces_zip",
+        lambda v, c: _m("datasets").load_yalefaces_zip(v),
+        ".zip",
+        arg="file",
+    ),
     # ---- deep dream
     image("deepdream.to_input", lambda v, c: _m("deepdream").to_input(v)),
-    model("deepdream.dream_model", lambda v, c: _m("deepdream").dream_model(v, ["Conv2d_1_pointwise"]), arg="base"),
-    names("deepdream.dream_model", lambda v, c: _m("deepdream").dream_model(c.mobilenet_base, v), "layers",
-          "Conv2d_1_pointwise"),
+    model(
+        "deepdream.dream_model",
+        lambda v, c: _m("deepdream").dream_model(v, ["Conv2d_1_pointwise"]),
+        arg="base",
+    ),
+    names(
+        "deepdream.dream_model",
+        lambda v, c: _m("deepdream").dream_model(c.mobilenet_base, v),
+        "layers",
+        "Conv2d_1_pointwise",
+    ),
     model("deepdream.layer_outputs", lambda v, c: _m("deepdream").layer_outputs(v, X32)),
     model("deepdream.dream_loss", lambda v, c: _m("deepdream").dream_loss(v, X32)),
     model("deepdream.dream_step", lambda v, c: _m("deepdream").dream_step(v, X32, 0.01)),
@@ -364,40 +484,132 @@ TABLE: list[Row] = [
     model("deepdream.octave_dream", lambda v, c: _m("deepdream").octave_dream(v, X32, steps=1)),
     # ---- display
     images("display.image_grid", lambda v, c: _m("display").image_grid(v)),
-    names("display.image_grid", lambda v, c: _m("display").image_grid([c.photo] * 3, v), "titles", "abc"),
+    names(
+        "display.image_grid",
+        lambda v, c: _m("display").image_grid([c.photo] * 3, v),
+        "titles",
+        "abc",
+    ),
     images("display.show_images", lambda v, c: _m("display").show_images(v)),
-    names("display.show_images", lambda v, c: _m("display").show_images([c.photo] * 3, v), "titles", "abc"),
-    image("display.draw_boxes", lambda v, c: _m("display").draw_boxes(v, [(1, 1, 5, 5)]), accepts=ANY_DEPTH),
-    names("display.draw_boxes", lambda v, c: _m("display").draw_boxes(c.photo, [(1, 1, 5, 5)] * 3, v), "labels", "abc"),
-    image("display.draw_landmarks", lambda v, c: _m("display").draw_landmarks(v, [(5, 5)]), accepts=ANY_DEPTH),
-    images("display.show_frame_strip", lambda v, c: _m("display").show_frame_strip(v), arg="frames"),
-    names("display.show_frame_strip", lambda v, c: _m("display").show_frame_strip([c.photo] * 3, titles=v), "titles", "abc"),
+    names(
+        "display.show_images",
+        lambda v, c: _m("display").show_images([c.photo] * 3, v),
+        "titles",
+        "abc",
+    ),
+    image(
+        "display.draw_boxes",
+        lambda v, c: _m("display").draw_boxes(v, [(1, 1, 5, 5)]),
+        accepts=ANY_DEPTH,
+    ),
+    names(
+        "display.draw_boxes",
+        lambda v, c: _m("display").draw_boxes(c.photo, [(1, 1, 5, 5)] * 3, v),
+        "labels",
+        "abc",
+    ),
+    image(
+        "display.draw_landmarks",
+        lambda v, c: _m("display").draw_landmarks(v, [(5, 5)]),
+        accepts=ANY_DEPTH,
+    ),
+    images(
+        "display.show_frame_strip", lambda v, c: _m("display").show_frame_strip(v), arg="frames"
+    ),
+    names(
+        "display.show_frame_strip",
+        lambda v, c: _m("display").show_frame_strip([c.photo] * 3, titles=v),
+        "titles",
+        "abc",
+    ),
     images("display.show_video", lambda v, c: _m("display").show_video(v), arg="frames"),
     image("display.encode_image", lambda v, c: _m("display").encode_image(v), accepts=ANY_DEPTH),
     # ---- emotions
-    path("emotions.load_emotion_model", lambda v, c: _m("emotions").load_emotion_model(v), ".hdf5", arg="file"),
-    images("emotions.scale_to_minus1_1", lambda v, c: _m("emotions").scale_to_minus1_1(v), arg="faces", valid=lambda c: c.gray),
-    images("emotions.scale_to_0_1", lambda v, c: _m("emotions").scale_to_0_1(v), arg="faces", valid=lambda c: c.gray),
-    image("emotions.crop_face", lambda v, c: _m("emotions").crop_face(v, (10, 10, 40, 40), 48), accepts=ANY_DEPTH),
+    path(
+        "emotions.load_emotion_model",
+        lambda v, c: _m("emotions").load_emotion_model(v),
+        ".hdf5",
+        arg="file",
+    ),
+    images(
+        "emotions.scale_to_minus1_1",
+        lambda v, c: _m("emotions").scale_to_minus1_1(v),
+        arg="faces",
+        valid=lambda c: c.gray,
+    ),
+    images(
+        "emotions.scale_to_0_1",
+        lambda v, c: _m("emotions").scale_to_0_1(v),
+        arg="faces",
+        valid=lambda c: c.gray,
+    ),
+    image(
+        "emotions.crop_face",
+        lambda v, c: _m("emotions").crop_face(v, (10, 10, 40, 40), 48),
+        accepts=ANY_DEPTH,
+    ),
     box("emotions.crop_face", lambda v, c: _m("emotions").crop_face(c.photo, v, 48)),
-    model("emotions.classify_faces", lambda v, c: _m("emotions").classify_faces(v, c.photo, [(10, 10, 40, 40)])),
-    image("emotions.classify_faces", lambda v, c: _m("emotions").classify_faces(c.emotion_model, v, [(10, 10, 40, 40)])),
-    names("emotions.emotion_labels", lambda v, c: _m("emotions").emotion_labels(np.full((1, 7), 1 / 7), v),
-          "class_names", "abcdefg"),
-    image("emotions.draw_emotions", lambda v, c: _m("emotions").draw_emotions(v, [(1, 1, 5, 5)], np.full((1, 7), 1 / 7)),
-          accepts=ANY_DEPTH),
-    names("emotions.draw_emotions",
-          lambda v, c: _m("emotions").draw_emotions(c.photo, [(1, 1, 5, 5)], np.full((1, 7), 1 / 7), v), "class_names", "abcdefg"),
-    names("emotions.plot_emotion_bars", lambda v, c: _m("emotions").plot_emotion_bars(np.full((3, 7), 1 / 7), v, show=False),
-          "titles", "abc"),
-    names("emotions.plot_emotion_bars",
-          lambda v, c: _m("emotions").plot_emotion_bars(np.full((1, 7), 1 / 7), class_names=v, show=False), "class_names", "abcdefg"),
-    model("emotions.emotions_in_frames", lambda v, c: _m("emotions").emotions_in_frames(v, [c.photo], lambda f: [(10, 10, 40, 40)])),
-    images("emotions.emotions_in_frames",
-           lambda v, c: _m("emotions").emotions_in_frames(c.emotion_model, v, lambda f: [(10, 10, 40, 40)]), arg="frames",
-           accepts=NOTHING_IN),
-    names("emotions.plot_emotion_timeline",
-          lambda v, c: _m("emotions").plot_emotion_timeline([0], np.full((1, 7), 1 / 7), v, show=False), "class_names", "abcdefg"),
+    model(
+        "emotions.classify_faces",
+        lambda v, c: _m("emotions").classify_faces(v, c.photo, [(10, 10, 40, 40)]),
+    ),
+    image(
+        "emotions.classify_faces",
+        lambda v, c: _m("emotions").classify_faces(c.emotion_model, v, [(10, 10, 40, 40)]),
+    ),
+    names(
+        "emotions.emotion_labels",
+        lambda v, c: _m("emotions").emotion_labels(np.full((1, 7), 1 / 7), v),
+        "class_names",
+        "abcdefg",
+    ),
+    image(
+        "emotions.draw_emotions",
+        lambda v, c: _m("emotions").draw_emotions(v, [(1, 1, 5, 5)], np.full((1, 7), 1 / 7)),
+        accepts=ANY_DEPTH,
+    ),
+    names(
+        "emotions.draw_emotions",
+        lambda v, c: _m("emotions").draw_emotions(
+            c.photo, [(1, 1, 5, 5)], np.full((1, 7), 1 / 7), v
+        ),
+        "class_names",
+        "abcdefg",
+    ),
+    names(
+        "emotions.plot_emotion_bars",
+        lambda v, c: _m("emotions").plot_emotion_bars(np.full((3, 7), 1 / 7), v, show=False),
+        "titles",
+        "abc",
+    ),
+    names(
+        "emotions.plot_emotion_bars",
+        lambda v, c: _m("emotions").plot_emotion_bars(
+            np.full((1, 7), 1 / 7), class_names=v, show=False
+        ),
+        "class_names",
+        "abcdefg",
+    ),
+    model(
+        "emotions.emotions_in_frames",
+        lambda v, c: _m("emotions").emotions_in_frames(v, [c.photo], lambda f: [(10, 10, 40, 40)]),
+    ),
+    images(
+        "emotions.emotions_in_frames",
+        lambda v, c: _m("emotions").emotions_in_frames(
+            c.emotion_model, v, lambda f: [(10, 10, 40, 40)]
+        ),
+        arg="frames",
+        accepts=NOTHING_IN,
+    ),
+    names(
+        "emotions.plot_emotion_timeline",
+        lambda v, c: _m("emotions").plot_emotion_timeline(
+            [0], np.full((1, 7), 1 / 7), v, show=False
+        ),
+        "class_names",
+        "abcdefg",
+    ),
     path("emotions.load_fer2013", lambda v, c: _m("emotions").load_fer2013(v), ".csv", arg="file"),
     # ---- faces
     image("faces.haar_faces", lambda v, c: _m("faces").haar_faces(v)),
@@ -408,46 +620,129 @@ TABLE: list[Row] = [
     images("gan.to_model_range", lambda v, c: _m("gan").to_model_range(v), valid=lambda c: c.small),
     images("gan.to_uint8", lambda v, c: _m("gan").to_uint8(v), valid=lambda c: c.small),
     images("gan.grid", lambda v, c: _m("gan").grid(v, 1, 2), valid=lambda c: c.small),
-    model("gan.make_train_step", lambda v, c: _m("gan").make_train_step(v, c.gan[1], *_m("gan").make_optimizers()),
-          arg="generator"),
-    model("gan.make_train_step", lambda v, c: _m("gan").make_train_step(c.gan[0], v, *_m("gan").make_optimizers()),
-          arg="discriminator"),
-    model("gan.train", lambda v, c: _m("gan").train(v, c.gan[1], np.zeros((2, 28, 28, 1), np.float32), 1), arg="generator"),
-    model("gan.train", lambda v, c: _m("gan").train(c.gan[0], v, np.zeros((2, 28, 28, 1), np.float32), 1),
-          arg="discriminator"),
+    model(
+        "gan.make_train_step",
+        lambda v, c: _m("gan").make_train_step(v, c.gan[1], *_m("gan").make_optimizers()),
+        arg="generator",
+    ),
+    model(
+        "gan.make_train_step",
+        lambda v, c: _m("gan").make_train_step(c.gan[0], v, *_m("gan").make_optimizers()),
+        arg="discriminator",
+    ),
+    model(
+        "gan.train",
+        lambda v, c: _m("gan").train(v, c.gan[1], np.zeros((2, 28, 28, 1), np.float32), 1),
+        arg="generator",
+    ),
+    model(
+        "gan.train",
+        lambda v, c: _m("gan").train(c.gan[0], v, np.zeros((2, 28, 28, 1), np.float32), 1),
+        arg="discriminator",
+    ),
     images("gan.train", lambda v, c: _m("gan").train(*c.gan, v, 1), valid=lambda c: c.small),
     # ---- course_models
     model("course_models.layer_configs", lambda v, c: _m("course_models").layer_configs(v)),
     # ---- haar, hog, images, lbp
-    image("haar.integral_image", lambda v, c: _m("haar").integral_image(v), valid=lambda c: c.gray, accepts=ANY_DEPTH),
-    path("haar.cascade_summary", lambda v, c: _m("haar").cascade_summary(v), ".xml", arg="cascade_xml"),
-    image("hog.gradients", lambda v, c: _m("hog").gradients(v), arg="gray", valid=lambda c: c.gray, accepts=ANY_DEPTH),
+    image(
+        "haar.integral_image",
+        lambda v, c: _m("haar").integral_image(v),
+        valid=lambda c: c.gray,
+        accepts=ANY_DEPTH,
+    ),
+    path(
+        "haar.cascade_summary",
+        lambda v, c: _m("haar").cascade_summary(v),
+        ".xml",
+        arg="cascade_xml",
+    ),
+    image(
+        "hog.gradients",
+        lambda v, c: _m("hog").gradients(v),
+        arg="gray",
+        valid=lambda c: c.gray,
+        accepts=ANY_DEPTH,
+    ),
     image("images.check_image", lambda v, c: _m("images").check_image(v), accepts=ANY_DEPTH),
     path("images.read_image", lambda v, c: _m("images").read_image(v), ".jpg"),
     image("images.to_rgb", lambda v, c: _m("images").to_rgb(v), accepts=ANY_DEPTH),
-    image("images.resize_to_width", lambda v, c: _m("images").resize_to_width(v, 20), accepts=ANY_DEPTH),
-    image("lbp.lbp_image", lambda v, c: _m("lbp").lbp_image(v), arg="gray", valid=lambda c: c.gray, accepts=ANY_DEPTH),
+    image(
+        "images.resize_to_width",
+        lambda v, c: _m("images").resize_to_width(v, 20),
+        accepts=ANY_DEPTH,
+    ),
+    image(
+        "lbp.lbp_image",
+        lambda v, c: _m("lbp").lbp_image(v),
+        arg="gray",
+        valid=lambda c: c.gray,
+        accepts=ANY_DEPTH,
+    ),
     # ---- mobilenet
-    path("mobilenet.read_tflite_tensors", lambda v, c: _m("mobilenet").read_tflite_tensors(v), ".tflite", arg="model_file"),
-    model("mobilenet.load_tflite_weights",
-          lambda v, c: _m("mobilenet").load_tflite_weights(v, asset(_m("mobilenet").MODEL_ASSET))),
-    path("mobilenet.load_tflite_weights",
-         lambda v, c: _m("mobilenet").load_tflite_weights(c.mobilenet_notop, v),
-         ".tflite", arg="model_file"),
-    path("mobilenet.read_labels", lambda v, c: _m("mobilenet").read_labels(v), ".txt", arg="labels_file"),
-    path("mobilenet.load_mobilenet", lambda v, c: _m("mobilenet").load_mobilenet(v), ".tflite", arg="model_file"),
-    path("mobilenet.load_mobilenet", lambda v, c: _m("mobilenet").load_mobilenet(labels_file=v), ".txt", arg="labels_file"),
+    path(
+        "mobilenet.read_tflite_tensors",
+        lambda v, c: _m("mobilenet").read_tflite_tensors(v),
+        ".tflite",
+        arg="model_file",
+    ),
+    model(
+        "mobilenet.load_tflite_weights",
+        lambda v, c: _m("mobilenet").load_tflite_weights(v, asset(_m("mobilenet").MODEL_ASSET)),
+    ),
+    path(
+        "mobilenet.load_tflite_weights",
+        lambda v, c: _m("mobilenet").load_tflite_weights(c.mobilenet_notop, v),
+        ".tflite",
+        arg="model_file",
+    ),
+    path(
+        "mobilenet.read_labels",
+        lambda v, c: _m("mobilenet").read_labels(v),
+        ".txt",
+        arg="labels_file",
+    ),
+    path(
+        "mobilenet.load_mobilenet",
+        lambda v, c: _m("mobilenet").load_mobilenet(v),
+        ".tflite",
+        arg="model_file",
+    ),
+    path(
+        "mobilenet.load_mobilenet",
+        lambda v, c: _m("mobilenet").load_mobilenet(labels_file=v),
+        ".txt",
+        arg="labels_file",
+    ),
     image("mobilenet.preprocess", lambda v, c: _m("mobilenet").preprocess(v)),
     images("mobilenet.preprocess_batch", lambda v, c: _m("mobilenet").preprocess_batch(v)),
-    names("mobilenet.top_k", lambda v, c: _m("mobilenet").top_k(np.full(3, 1 / 3), v), "labels", "abc"),
+    names(
+        "mobilenet.top_k", lambda v, c: _m("mobilenet").top_k(np.full(3, 1 / 3), v), "labels", "abc"
+    ),
     model("mobilenet.feature_extractor", lambda v, c: _m("mobilenet").feature_extractor(v)),
-    path("mobilenet.build_feature_extractor", lambda v, c: _m("mobilenet").build_feature_extractor(32, model_file=v),
-         ".tflite", arg="model_file"),
+    path(
+        "mobilenet.build_feature_extractor",
+        lambda v, c: _m("mobilenet").build_feature_extractor(32, model_file=v),
+        ".tflite",
+        arg="model_file",
+    ),
     # ---- neural (plots of the slides' networks)
-    names("neural.encode_credit_risk", lambda v, c: _m("neural").encode_credit_risk(v), "rows", "abc"),
-    names("neural.plot_logic", lambda v, c: _m("neural").plot_logic(_ax(), [0, 0, 0, 1], colors=v), "colors", "rgbk"),
-    names("neural.plot_network", lambda v, c: _m("neural").plot_network(_ax(), np.ones((2, 2)), np.ones((2, 1)), input_names=v),
-          "input_names", "ab"),
+    names(
+        "neural.encode_credit_risk", lambda v, c: _m("neural").encode_credit_risk(v), "rows", "abc"
+    ),
+    names(
+        "neural.plot_logic",
+        lambda v, c: _m("neural").plot_logic(_ax(), [0, 0, 0, 1], colors=v),
+        "colors",
+        "rgbk",
+    ),
+    names(
+        "neural.plot_network",
+        lambda v, c: _m("neural").plot_network(
+            _ax(), np.ones((2, 2)), np.ones((2, 1)), input_names=v
+        ),
+        "input_names",
+        "ab",
+    ),
     # ---- nms
     box("nms.iou_with", lambda v, c: _m("nms").iou_with(v, [(0, 0, 10, 10)]), accepts=NO_IMAGE),
     # ---- pose
@@ -457,164 +752,511 @@ TABLE: list[Row] = [
     image("pose.MoveNetPose.coco_keypoints", lambda v, c: c.movenet.coco_keypoints(v)),
     image("pose.MoveNetPose.estimate", lambda v, c: c.movenet.estimate(v)),
     image("pose.MoveNetPose.heatmaps", lambda v, c: c.movenet.heatmaps(v)),
-    model("pose.heatmap_tensor_detail", lambda v, c: _m("pose").heatmap_tensor_detail(v), arg="interpreter"),
+    model(
+        "pose.heatmap_tensor_detail",
+        lambda v, c: _m("pose").heatmap_tensor_detail(v),
+        arg="interpreter",
+    ),
     model("pose.OpenPoseMPII", lambda v, c: _m("pose").OpenPoseMPII(v), arg="net"),
-    path("pose.OpenPoseMPII.from_files", lambda v, c: _m("pose").OpenPoseMPII.from_files(v, asset("yolo_fastest/coco.names")),
-         ".prototxt", arg="prototxt"),
-    path("pose.OpenPoseMPII.from_files", lambda v, c: _m("pose").OpenPoseMPII.from_files(asset("yolo_fastest/coco.names"), v),
-         ".caffemodel", arg="weights"),
+    path(
+        "pose.OpenPoseMPII.from_files",
+        lambda v, c: _m("pose").OpenPoseMPII.from_files(v, asset("yolo_fastest/coco.names")),
+        ".prototxt",
+        arg="prototxt",
+    ),
+    path(
+        "pose.OpenPoseMPII.from_files",
+        lambda v, c: _m("pose").OpenPoseMPII.from_files(asset("yolo_fastest/coco.names"), v),
+        ".caffemodel",
+        arg="weights",
+    ),
     # the OpenPose network is full-course (200 MB): any cv2.dnn network carries the image to its check
-    image("pose.OpenPoseMPII.heatmaps", lambda v, c: _m("pose").OpenPoseMPII(c.yolo.net).heatmaps(v)),
-    image("pose.OpenPoseMPII.estimate", lambda v, c: _m("pose").OpenPoseMPII(c.yolo.net).estimate(v)),
+    image(
+        "pose.OpenPoseMPII.heatmaps", lambda v, c: _m("pose").OpenPoseMPII(c.yolo.net).heatmaps(v)
+    ),
+    image(
+        "pose.OpenPoseMPII.estimate", lambda v, c: _m("pose").OpenPoseMPII(c.yolo.net).estimate(v)
+    ),
     image("pose.draw_skeleton", lambda v, c: _m("pose").draw_skeleton(v, {}), accepts=ANY_DEPTH),
-    image("pose.heatmap_overlay", lambda v, c: _m("pose").heatmap_overlay(v, np.zeros((4, 4)), (0, 0, 96, 112))),
+    image(
+        "pose.heatmap_overlay",
+        lambda v, c: _m("pose").heatmap_overlay(v, np.zeros((4, 4)), (0, 0, 96, 112)),
+    ),
     # ---- recognition
     image("recognition.detect_face", lambda v, c: _m("recognition").detect_face(v)),
     box("recognition.box_to_rect", lambda v, c: _m("recognition").box_to_rect(v), accepts=NO_IMAGE),
-    path("recognition.load_dlib_model", lambda v, c: _m("recognition").load_dlib_model(v), ".dat", arg="file"),
-    image("recognition.face_landmarks", lambda v, c: _m("recognition").face_landmarks(v, (60, 60, 120, 120)), valid=lambda c: c.face),
+    path(
+        "recognition.load_dlib_model",
+        lambda v, c: _m("recognition").load_dlib_model(v),
+        ".dat",
+        arg="file",
+    ),
+    image(
+        "recognition.face_landmarks",
+        lambda v, c: _m("recognition").face_landmarks(v, (60, 60, 120, 120)),
+        valid=lambda c: c.face,
+    ),
     box("recognition.face_landmarks", lambda v, c: _m("recognition").face_landmarks(c.face, v)),
-    image("recognition.align_face", lambda v, c: _m("recognition").align_face(v, (60, 60, 120, 120)), valid=lambda c: c.face),
-    box("recognition.align_face", lambda v, c: _m("recognition").align_face(c.face, v), accepts=DETECT),
-    image("recognition.check_face_crop", lambda v, c: _m("recognition").check_face_crop(v), arg="crop", valid=lambda c: c.crop),
-    image("recognition.normalize_lighting", lambda v, c: _m("recognition").normalize_lighting(v), arg="gray",
-          valid=lambda c: c.crop, accepts=ANY_DEPTH),
+    image(
+        "recognition.align_face",
+        lambda v, c: _m("recognition").align_face(v, (60, 60, 120, 120)),
+        valid=lambda c: c.face,
+    ),
+    box(
+        "recognition.align_face",
+        lambda v, c: _m("recognition").align_face(c.face, v),
+        accepts=DETECT,
+    ),
+    image(
+        "recognition.check_face_crop",
+        lambda v, c: _m("recognition").check_face_crop(v),
+        arg="crop",
+        valid=lambda c: c.crop,
+    ),
+    image(
+        "recognition.normalize_lighting",
+        lambda v, c: _m("recognition").normalize_lighting(v),
+        arg="gray",
+        valid=lambda c: c.crop,
+        accepts=ANY_DEPTH,
+    ),
     path("recognition.load_lbph", lambda v, c: _m("recognition").load_lbph(v), ".yml", arg="file"),
-    model("recognition.lbph_distances", lambda v, c: _m("recognition").lbph_distances(v, c.crop), arg="recognizer"),
-    image("recognition.lbph_distances", lambda v, c: _m("recognition").lbph_distances(c.lbph, v), arg="crop", valid=lambda c: c.crop),
-    image("recognition.face_descriptor", lambda v, c: _m("recognition").face_descriptor(v, (60, 60, 120, 120)), valid=lambda c: c.face),
-    box("recognition.face_descriptor", lambda v, c: _m("recognition").face_descriptor(c.face, v), accepts=DETECT),
-    names("recognition.split_by_condition", lambda v, c: _m("recognition").split_by_condition(v, ["sad"]), "conditions", "sad"),
-    names("recognition.split_by_condition", lambda v, c: _m("recognition").split_by_condition(["sad", "happy"], v),
-          "test_conditions", "sad"),
-    model("recognition.lbph_predict", lambda v, c: _m("recognition").lbph_predict(v, [c.crop]), arg="recognizer"),
-    images("recognition.lbph_predict", lambda v, c: _m("recognition").lbph_predict(c.lbph, v), arg="crops", valid=lambda c: c.crop,
-           accepts=NOTHING_IN),
-    images("recognition.evaluate_lbph",
-           lambda v, c: _m("recognition").evaluate_lbph(v, [1, 2], np.array([0]), np.array([1])), arg="crops", valid=lambda c: c.crop),
-    images("recognition.lbph_features", lambda v, c: _m("recognition").lbph_features(v), arg="crops", valid=lambda c: c.crop),
+    model(
+        "recognition.lbph_distances",
+        lambda v, c: _m("recognition").lbph_distances(v, c.crop),
+        arg="recognizer",
+    ),
+    image(
+        "recognition.lbph_distances",
+        lambda v, c: _m("recognition").lbph_distances(c.lbph, v),
+        arg="crop",
+        valid=lambda c: c.crop,
+    ),
+    image(
+        "recognition.face_descriptor",
+        lambda v, c: _m("recognition").face_descriptor(v, (60, 60, 120, 120)),
+        valid=lambda c: c.face,
+    ),
+    box(
+        "recognition.face_descriptor",
+        lambda v, c: _m("recognition").face_descriptor(c.face, v),
+        accepts=DETECT,
+    ),
+    names(
+        "recognition.split_by_condition",
+        lambda v, c: _m("recognition").split_by_condition(v, ["sad"]),
+        "conditions",
+        "sad",
+    ),
+    names(
+        "recognition.split_by_condition",
+        lambda v, c: _m("recognition").split_by_condition(["sad", "happy"], v),
+        "test_conditions",
+        "sad",
+    ),
+    model(
+        "recognition.lbph_predict",
+        lambda v, c: _m("recognition").lbph_predict(v, [c.crop]),
+        arg="recognizer",
+    ),
+    images(
+        "recognition.lbph_predict",
+        lambda v, c: _m("recognition").lbph_predict(c.lbph, v),
+        arg="crops",
+        valid=lambda c: c.crop,
+        accepts=NOTHING_IN,
+    ),
+    images(
+        "recognition.evaluate_lbph",
+        lambda v, c: _m("recognition").evaluate_lbph(v, [1, 2], np.array([0]), np.array([1])),
+        arg="crops",
+        valid=lambda c: c.crop,
+    ),
+    images(
+        "recognition.lbph_features",
+        lambda v, c: _m("recognition").lbph_features(v),
+        arg="crops",
+        valid=lambda c: c.crop,
+    ),
     # ---- segmentation
-    image("segmentation.model_input", lambda v, c: _m("segmentation").model_input(v, 32, -1.0, 1.0)),
-    path("segmentation.read_voc_labels", lambda v, c: _m("segmentation").read_voc_labels(v), ".txt", arg="labels_file"),
+    image(
+        "segmentation.model_input", lambda v, c: _m("segmentation").model_input(v, 32, -1.0, 1.0)
+    ),
+    path(
+        "segmentation.read_voc_labels",
+        lambda v, c: _m("segmentation").read_voc_labels(v),
+        ".txt",
+        arg="labels_file",
+    ),
     image("segmentation.overlay", lambda v, c: _m("segmentation").overlay(v, c.photo)),
-    image("segmentation.overlay", lambda v, c: _m("segmentation").overlay(c.photo, v), arg="color_mask"),
-    names("segmentation.class_shares", lambda v, c: _m("segmentation").class_shares(np.zeros((4, 4), int), v), "names", "abc"),
-    path("segmentation.DeepLab", lambda v, c: _m("segmentation").DeepLab(v), ".tflite", arg="model_file"),
-    path("segmentation.DeepLab", lambda v, c: _m("segmentation").DeepLab(labels_file=v), ".txt", arg="labels_file"),
+    image(
+        "segmentation.overlay",
+        lambda v, c: _m("segmentation").overlay(c.photo, v),
+        arg="color_mask",
+    ),
+    names(
+        "segmentation.class_shares",
+        lambda v, c: _m("segmentation").class_shares(np.zeros((4, 4), int), v),
+        "names",
+        "abc",
+    ),
+    path(
+        "segmentation.DeepLab",
+        lambda v, c: _m("segmentation").DeepLab(v),
+        ".tflite",
+        arg="model_file",
+    ),
+    path(
+        "segmentation.DeepLab",
+        lambda v, c: _m("segmentation").DeepLab(labels_file=v),
+        ".txt",
+        arg="labels_file",
+    ),
     image("segmentation.DeepLab.preprocess", lambda v, c: c.deeplab.preprocess(v)),
     image("segmentation.DeepLab.scores", lambda v, c: c.deeplab.scores(v)),
     image("segmentation.DeepLab.segment", lambda v, c: c.deeplab.segment(v)),
-    path("segmentation.SelfieSegmenter", lambda v, c: _m("segmentation").SelfieSegmenter(v), ".tflite", arg="model_file"),
+    path(
+        "segmentation.SelfieSegmenter",
+        lambda v, c: _m("segmentation").SelfieSegmenter(v),
+        ".tflite",
+        arg="model_file",
+    ),
     image("segmentation.SelfieSegmenter.probability", lambda v, c: c.selfie.probability(v)),
-    image("segmentation.replace_background",
-          lambda v, c: _m("segmentation").replace_background(v, np.ones(c.photo.shape[:2]), (0, 0, 0))),
-    image("segmentation.replace_background",
-          lambda v, c: _m("segmentation").replace_background(c.photo, np.ones(c.photo.shape[:2]), v), arg="background"),
-    image("segmentation.plot_segmentation",
-          lambda v, c: _m("segmentation").plot_segmentation(v, np.zeros(c.photo.shape[:2], int), ["background"], show=False)),
-    names("segmentation.plot_segmentation",
-          lambda v, c: _m("segmentation").plot_segmentation(c.photo, np.zeros(c.photo.shape[:2], int), v, show=False), "names", "abc"),
-    image("segmentation.selective_search", lambda v, c: _m("segmentation").selective_search(v, width=48)),
-    image("segmentation.grabcut_mask", lambda v, c: _m("segmentation").grabcut_mask(v, (10, 10, 60, 60), iterations=1)),
-    box("segmentation.grabcut_mask", lambda v, c: _m("segmentation").grabcut_mask(c.photo, v, iterations=1)),
+    image(
+        "segmentation.replace_background",
+        lambda v, c: _m("segmentation").replace_background(
+            v, np.ones(c.photo.shape[:2]), (0, 0, 0)
+        ),
+    ),
+    image(
+        "segmentation.replace_background",
+        lambda v, c: _m("segmentation").replace_background(c.photo, np.ones(c.photo.shape[:2]), v),
+        arg="background",
+    ),
+    image(
+        "segmentation.plot_segmentation",
+        lambda v, c: _m("segmentation").plot_segmentation(
+            v, np.zeros(c.photo.shape[:2], int), ["background"], show=False
+        ),
+    ),
+    names(
+        "segmentation.plot_segmentation",
+        lambda v, c: _m("segmentation").plot_segmentation(
+            c.photo, np.zeros(c.photo.shape[:2], int), v, show=False
+        ),
+        "names",
+        "abc",
+    ),
+    image(
+        "segmentation.selective_search",
+        lambda v, c: _m("segmentation").selective_search(v, width=48),
+    ),
+    image(
+        "segmentation.grabcut_mask",
+        lambda v, c: _m("segmentation").grabcut_mask(v, (10, 10, 60, 60), iterations=1),
+    ),
+    box(
+        "segmentation.grabcut_mask",
+        lambda v, c: _m("segmentation").grabcut_mask(c.photo, v, iterations=1),
+    ),
     image("segmentation.draw_instances", lambda v, c: _m("segmentation").draw_instances(v, [])),
-    names("segmentation.draw_instances",
-          lambda v, c: _m("segmentation").draw_instances(c.photo, [np.ones(c.photo.shape[:2], bool)] * 3, v), "labels", "abc"),
-    names("segmentation.coco90_names", lambda v, c: _m("segmentation").coco90_names(v), "coco80", "person"),
-    path("segmentation.MaskRCNN", lambda v, c: _m("segmentation").MaskRCNN(v, asset("yolo_fastest/coco.names"), ["a"] * 80),
-         ".pb", arg="graph"),
-    path("segmentation.MaskRCNN", lambda v, c: _m("segmentation").MaskRCNN(asset("yolo_fastest/coco.names"), v, ["a"] * 80),
-         ".pbtxt", arg="config"),
-    names("segmentation.MaskRCNN", lambda v, c: _m("segmentation").MaskRCNN(asset("yolo_fastest/yolo-fastest-1.1.cfg"),
-                                                                          asset("yolo_fastest/coco.names"), v), "coco80", "person"),
+    names(
+        "segmentation.draw_instances",
+        lambda v, c: _m("segmentation").draw_instances(
+            c.photo, [np.ones(c.photo.shape[:2], bool)] * 3, v
+        ),
+        "labels",
+        "abc",
+    ),
+    names(
+        "segmentation.coco90_names",
+        lambda v, c: _m("segmentation").coco90_names(v),
+        "coco80",
+        "person",
+    ),
+    path(
+        "segmentation.MaskRCNN",
+        lambda v, c: _m("segmentation").MaskRCNN(v, asset("yolo_fastest/coco.names"), ["a"] * 80),
+        ".pb",
+        arg="graph",
+    ),
+    path(
+        "segmentation.MaskRCNN",
+        lambda v, c: _m("segmentation").MaskRCNN(asset("yolo_fastest/coco.names"), v, ["a"] * 80),
+        ".pbtxt",
+        arg="config",
+    ),
+    names(
+        "segmentation.MaskRCNN",
+        lambda v, c: _m("segmentation").MaskRCNN(
+            asset("yolo_fastest/yolo-fastest-1.1.cfg"), asset("yolo_fastest/coco.names"), v
+        ),
+        "coco80",
+        "person",
+    ),
     # Mask R-CNN is full-course (170 MB): a stand-in with any cv2.dnn network carries the image to its check
     image("segmentation.MaskRCNN.detect", lambda v, c: _mask_rcnn_stand_in(c).detect(v)),
     # ---- style transfer
     image("style_transfer.to_tensor", lambda v, c: _m("style_transfer").to_tensor(v)),
-    model("style_transfer.style_network",
-          lambda v, c: _m("style_transfer").style_network(v, ["Conv2d_1_pointwise"], ["Conv2d_1_pointwise"], lambda x: x), arg="base"),
-    names("style_transfer.style_network",
-          lambda v, c: _m("style_transfer").style_network(c.mobilenet_base, v, ["Conv2d_1_pointwise"], lambda x: x),
-          "style_layers", "Conv2d_1_pointwise"),
-    names("style_transfer.style_network",
-          lambda v, c: _m("style_transfer").style_network(c.mobilenet_base, ["Conv2d_1_pointwise"], v, lambda x: x),
-          "content_layers", "Conv2d_1_pointwise"),
-    model("style_transfer.style_targets", lambda v, c: _m("style_transfer").style_targets(v, c.unit, c.unit), arg="network"),
-    image("style_transfer.style_targets", lambda v, c: _m("style_transfer").style_targets(c.style_network, v, c.unit),
-          arg="content", valid=lambda c: c.unit, accepts=FLOAT_OK),
-    image("style_transfer.style_targets", lambda v, c: _m("style_transfer").style_targets(c.style_network, c.unit, v),
-          arg="style", valid=lambda c: c.unit, accepts=FLOAT_OK),
-    model("style_transfer.transfer_losses",
-          lambda v, c: _m("style_transfer").transfer_losses(v, c.unit[None], [], [], 1.0, 1.0, 1.0), arg="network"),
-    model("style_transfer.stylize", lambda v, c: _m("style_transfer").stylize(v, c.unit, c.unit, steps=1), arg="network"),
-    image("style_transfer.stylize", lambda v, c: _m("style_transfer").stylize(c.style_network, v, c.unit, steps=1),
-          arg="content", valid=lambda c: c.unit, accepts=FLOAT_OK),
-    image("style_transfer.stylize", lambda v, c: _m("style_transfer").stylize(c.style_network, c.unit, v, steps=1),
-          arg="style", valid=lambda c: c.unit, accepts=FLOAT_OK),
+    model(
+        "style_transfer.style_network",
+        lambda v, c: _m("style_transfer").style_network(
+            v, ["Conv2d_1_pointwise"], ["Conv2d_1_pointwise"], lambda x: x
+        ),
+        arg="base",
+    ),
+    names(
+        "style_transfer.style_network",
+        lambda v, c: _m("style_transfer").style_network(
+            c.mobilenet_base, v, ["Conv2d_1_pointwise"], lambda x: x
+        ),
+        "style_layers",
+        "Conv2d_1_pointwise",
+    ),
+    names(
+        "style_transfer.style_network",
+        lambda v, c: _m("style_transfer").style_network(
+            c.mobilenet_base, ["Conv2d_1_pointwise"], v, lambda x: x
+        ),
+        "content_layers",
+        "Conv2d_1_pointwise",
+    ),
+    model(
+        "style_transfer.style_targets",
+        lambda v, c: _m("style_transfer").style_targets(v, c.unit, c.unit),
+        arg="network",
+    ),
+    image(
+        "style_transfer.style_targets",
+        lambda v, c: _m("style_transfer").style_targets(c.style_network, v, c.unit),
+        arg="content",
+        valid=lambda c: c.unit,
+        accepts=FLOAT_OK,
+    ),
+    image(
+        "style_transfer.style_targets",
+        lambda v, c: _m("style_transfer").style_targets(c.style_network, c.unit, v),
+        arg="style",
+        valid=lambda c: c.unit,
+        accepts=FLOAT_OK,
+    ),
+    model(
+        "style_transfer.transfer_losses",
+        lambda v, c: _m("style_transfer").transfer_losses(v, c.unit[None], [], [], 1.0, 1.0, 1.0),
+        arg="network",
+    ),
+    model(
+        "style_transfer.stylize",
+        lambda v, c: _m("style_transfer").stylize(v, c.unit, c.unit, steps=1),
+        arg="network",
+    ),
+    image(
+        "style_transfer.stylize",
+        lambda v, c: _m("style_transfer").stylize(c.style_network, v, c.unit, steps=1),
+        arg="content",
+        valid=lambda c: c.unit,
+        accepts=FLOAT_OK,
+    ),
+    image(
+        "style_transfer.stylize",
+        lambda v, c: _m("style_transfer").stylize(c.style_network, c.unit, v, steps=1),
+        arg="style",
+        valid=lambda c: c.unit,
+        accepts=FLOAT_OK,
+    ),
     image("style_transfer.square_input", lambda v, c: _m("style_transfer").square_input(v, 32)),
-    path("style_transfer.load_magenta", lambda v, c: _m("style_transfer").load_magenta(v), ".tflite", arg="predict_file"),
-    path("style_transfer.load_magenta", lambda v, c: _m("style_transfer").load_magenta(None, v), ".tflite", arg="transfer_file"),
-    model("style_transfer.style_vector", lambda v, c: _m("style_transfer").style_vector(v, c.photo), arg="predictor"),
-    image("style_transfer.style_vector", lambda v, c: _m("style_transfer").style_vector(c.magenta[0], v)),
-    model("style_transfer.magenta_stylize",
-          lambda v, c: _m("style_transfer").magenta_stylize(v, c.photo, np.zeros((1, 1, 1, 100), np.float32)), arg="transformer"),
-    image("style_transfer.magenta_stylize",
-          lambda v, c: _m("style_transfer").magenta_stylize(c.magenta[1], v, np.zeros((1, 1, 1, 100), np.float32)), arg="content"),
+    path(
+        "style_transfer.load_magenta",
+        lambda v, c: _m("style_transfer").load_magenta(v),
+        ".tflite",
+        arg="predict_file",
+    ),
+    path(
+        "style_transfer.load_magenta",
+        lambda v, c: _m("style_transfer").load_magenta(None, v),
+        ".tflite",
+        arg="transfer_file",
+    ),
+    model(
+        "style_transfer.style_vector",
+        lambda v, c: _m("style_transfer").style_vector(v, c.photo),
+        arg="predictor",
+    ),
+    image(
+        "style_transfer.style_vector",
+        lambda v, c: _m("style_transfer").style_vector(c.magenta[0], v),
+    ),
+    model(
+        "style_transfer.magenta_stylize",
+        lambda v, c: _m("style_transfer").magenta_stylize(
+            v, c.photo, np.zeros((1, 1, 1, 100), np.float32)
+        ),
+        arg="transformer",
+    ),
+    image(
+        "style_transfer.magenta_stylize",
+        lambda v, c: _m("style_transfer").magenta_stylize(
+            c.magenta[1], v, np.zeros((1, 1, 1, 100), np.float32)
+        ),
+        arg="content",
+    ),
     # ---- tflite
-    path("tflite.load_interpreter", lambda v, c: _m("tflite").load_interpreter(v), ".tflite", arg="model_file"),
+    path(
+        "tflite.load_interpreter",
+        lambda v, c: _m("tflite").load_interpreter(v),
+        ".tflite",
+        arg="model_file",
+    ),
     model("tflite.run", lambda v, c: _m("tflite").run(v, X32), arg="interpreter"),
     # ---- tracking (its module is owned elsewhere: known gaps are marked)
     box("tracking.check_box", lambda v, c: _m("tracking").check_box(v, c.photo)),
-    image("tracking.check_box", lambda v, c: _m("tracking").check_box((1, 1, 5, 5), v), arg="frame", accepts=ANY_DEPTH,
-          gaps=gaps(("None", "a path string", "a 1-d array", "a 2-channel array", "bool", "NaN"),
-                    "tracking.check_box: check_image(frame, 'frame') before reading its shape")),
-    image("tracking.Tracker.init", lambda v, c: _m("tracking").create_tracker("MIL").init(v, (10, 10, 40, 40)), arg="frame"),
-    box("tracking.Tracker.init", lambda v, c: _m("tracking").create_tracker("MIL").init(c.photo, v)),
+    image(
+        "tracking.check_box",
+        lambda v, c: _m("tracking").check_box((1, 1, 5, 5), v),
+        arg="frame",
+        accepts=ANY_DEPTH,
+        gaps=gaps(
+            ("None", "a path string", "a 1-d array", "a 2-channel array", "bool", "NaN"),
+            "tracking.check_box: check_image(frame, 'frame') before reading its shape",
+        ),
+    ),
+    image(
+        "tracking.Tracker.init",
+        lambda v, c: _m("tracking").create_tracker("MIL").init(v, (10, 10, 40, 40)),
+        arg="frame",
+    ),
+    box(
+        "tracking.Tracker.init", lambda v, c: _m("tracking").create_tracker("MIL").init(c.photo, v)
+    ),
     image("tracking.Tracker.update", lambda v, c: _started_tracker(c).update(v), arg="frame"),
-    model("tracking.track", lambda v, c: _m("tracking").track(v, [c.photo] * 2, (10, 10, 40, 40)), arg="tracker"),
-    images("tracking.track", lambda v, c: _m("tracking").track("MIL", v, (10, 10, 40, 40)), arg="frames"),
+    model(
+        "tracking.track",
+        lambda v, c: _m("tracking").track(v, [c.photo] * 2, (10, 10, 40, 40)),
+        arg="tracker",
+    ),
+    images(
+        "tracking.track",
+        lambda v, c: _m("tracking").track("MIL", v, (10, 10, 40, 40)),
+        arg="frames",
+    ),
     box("tracking.track", lambda v, c: _m("tracking").track("MIL", [c.photo] * 2, v)),
-    path("tracking.load_reference", lambda v, c: _m("tracking").load_reference(v), ".csv", arg="file"),
+    path(
+        "tracking.load_reference", lambda v, c: _m("tracking").load_reference(v), ".csv", arg="file"
+    ),
     # ---- training
-    names("training.plot_history", lambda v, c: _m("training").plot_history({"accuracy": [0.5], "loss": [1.0]}, v, show=False),
-          "metrics", "accuracy"),
-    names("training.plot_confusion_matrix", lambda v, c: _m("training").plot_confusion_matrix(np.eye(3, dtype=int), v, show=False),
-          "class_names", "abc"),
-    images("training.show_predictions", lambda v, c: _m("training").show_predictions(v, [0, 0], [0, 1], ["a", "b"], show=False),
-           valid=lambda c: c.gray),
-    names("training.show_predictions",
-          lambda v, c: _m("training").show_predictions(np.stack([c.gray] * 2), [0, 1], [0, 1], v, show=False), "class_names", "ab"),
-    image("training.plot_feature_maps", lambda v, c: _m("training").plot_feature_maps(np.zeros((4, 4, 2)), image=v, show=False),
-          accepts={**ANY_DEPTH, "None": "None means: no input image beside the maps",
-                   "a 4-d array": "a batch of one (1, H, W, C), the model's input, is squeezed like the maps"}),
+    names(
+        "training.plot_history",
+        lambda v, c: _m("training").plot_history({"accuracy": [0.5], "loss": [1.0]}, v, show=False),
+        "metrics",
+        "accuracy",
+    ),
+    names(
+        "training.plot_confusion_matrix",
+        lambda v, c: _m("training").plot_confusion_matrix(np.eye(3, dtype=int), v, show=False),
+        "class_names",
+        "abc",
+    ),
+    images(
+        "training.show_predictions",
+        lambda v, c: _m("training").show_predictions(v, [0, 0], [0, 1], ["a", "b"], show=False),
+        valid=lambda c: c.gray,
+    ),
+    names(
+        "training.show_predictions",
+        lambda v, c: _m("training").show_predictions(
+            np.stack([c.gray] * 2), [0, 1], [0, 1], v, show=False
+        ),
+        "class_names",
+        "ab",
+    ),
+    image(
+        "training.plot_feature_maps",
+        lambda v, c: _m("training").plot_feature_maps(np.zeros((4, 4, 2)), image=v, show=False),
+        accepts={
+            **ANY_DEPTH,
+            "None": "None means: no input image beside the maps",
+            "a 4-d array": "a batch of one (1, H, W, C), the model's input, is squeezed like the maps",
+        },
+    ),
     model("training.save_model", lambda v, c: _m("training").save_model(v, c.tmp / "model.keras")),
-    Row("training.save_model", "file", "output path", lambda v, c: _m("training").save_model(c.mobilenet_base, v)),
+    Row(
+        "training.save_model",
+        "file",
+        "output path",
+        lambda v, c: _m("training").save_model(c.mobilenet_base, v),
+    ),
     # ---- transfer
-    model("transfer.unfreeze_from", lambda v, c: _m("transfer").unfreeze_from(v, "Conv2d_1_pointwise"), arg="base"),
+    model(
+        "transfer.unfreeze_from",
+        lambda v, c: _m("transfer").unfreeze_from(v, "Conv2d_1_pointwise"),
+        arg="base",
+    ),
     image("transfer.enlarge", lambda v, c: _m("transfer").enlarge(v), accepts=ANY_DEPTH),
     model("transfer.predict_classes", lambda v, c: _m("transfer").predict_classes(v, X32)),
     # ---- video
     path("video.open_video", lambda v, c: _m("video").open_video(v), ".mp4", arg="source"),
-    path("video.open_video", lambda v, c: _m("video").open_video(99, fallback=v), ".mp4", arg="fallback"),
+    path(
+        "video.open_video",
+        lambda v, c: _m("video").open_video(99, fallback=v),
+        ".mp4",
+        arg="fallback",
+    ),
     path("video.iter_frames", lambda v, c: list(_m("video").iter_frames(v)), ".jpg", arg="source"),
-    path("video.iter_frames", lambda v, c: list(_m("video").iter_frames(99, fallback=v, max_frames=1)), ".mp4", arg="fallback"),
+    path(
+        "video.iter_frames",
+        lambda v, c: list(_m("video").iter_frames(99, fallback=v, max_frames=1)),
+        ".mp4",
+        arg="fallback",
+    ),
     path("video.read_frames", lambda v, c: _m("video").read_frames(v), ".jpg", arg="source"),
     path("video.video_info", lambda v, c: _m("video").video_info(v), ".mp4", arg="video"),
     path("video.video_fps", lambda v, c: _m("video").video_fps(v), ".mp4", arg="source"),
-    Row("video.write_video", "file", "output path", lambda v, c: _m("video").write_video(v, [c.photo])),
-    images("video.write_video", lambda v, c: _m("video").write_video(c.tmp / "clip.mp4", v), arg="frames"),
+    Row(
+        "video.write_video",
+        "file",
+        "output path",
+        lambda v, c: _m("video").write_video(v, [c.photo]),
+    ),
+    images(
+        "video.write_video",
+        lambda v, c: _m("video").write_video(c.tmp / "clip.mp4", v),
+        arg="frames",
+    ),
     # ---- yolo
-    path("yolo.read_class_names", lambda v, c: _m("yolo").read_class_names(v), ".names",
-         accepts={"a text file": "any text lists class names, one a line (YoloDetector checks their number)"}),
+    path(
+        "yolo.read_class_names",
+        lambda v, c: _m("yolo").read_class_names(v),
+        ".names",
+        accepts={
+            "a text file": "any text lists class names, one a line (YoloDetector checks their number)"
+        },
+    ),
     path("yolo.weights_count", lambda v, c: _m("yolo").weights_count(v), ".weights"),
     model("yolo.network_weight_count", lambda v, c: _m("yolo").network_weight_count(v), arg="net"),
     path("yolo.cfg_classes", lambda v, c: _m("yolo").cfg_classes(v), ".cfg", arg="cfg"),
-    path("yolo.YoloDetector", lambda v, c: _m("yolo").YoloDetector(v, *_yolo_files()[1:]), ".cfg", arg="cfg"),
-    path("yolo.YoloDetector", lambda v, c: _m("yolo").YoloDetector(_yolo_files()[0], v, _yolo_files()[2]), ".weights", arg="weights"),
-    path("yolo.YoloDetector", lambda v, c: _m("yolo").YoloDetector(*_yolo_files()[:2], v), ".names", arg="names"),
+    path(
+        "yolo.YoloDetector",
+        lambda v, c: _m("yolo").YoloDetector(v, *_yolo_files()[1:]),
+        ".cfg",
+        arg="cfg",
+    ),
+    path(
+        "yolo.YoloDetector",
+        lambda v, c: _m("yolo").YoloDetector(_yolo_files()[0], v, _yolo_files()[2]),
+        ".weights",
+        arg="weights",
+    ),
+    path(
+        "yolo.YoloDetector",
+        lambda v, c: _m("yolo").YoloDetector(*_yolo_files()[:2], v),
+        ".names",
+        arg="names",
+    ),
     image("yolo.YoloDetector.forward", lambda v, c: c.yolo.forward(v)),
     image("yolo.YoloDetector.detect", lambda v, c: c.yolo.detect(v)),
-    image("yolo.draw_detections", lambda v, c: _m("yolo").draw_detections(v, []), accepts=ANY_DEPTH),
+    image(
+        "yolo.draw_detections", lambda v, c: _m("yolo").draw_detections(v, []), accepts=ANY_DEPTH
+    ),
 ]
 
 #: Public functions and arguments the walk finds that need no row, and why.
@@ -635,8 +1277,11 @@ EXCLUDED_MODULES: dict[str, str] = {
 
 
 def _yolo_files() -> tuple[Path, Path, Path]:
-    return (asset("yolo_fastest/yolo-fastest-1.1.cfg"), asset("yolo_fastest/yolo-fastest-1.1.weights"),
-            asset("yolo_fastest/coco.names"))
+    return (
+        asset("yolo_fastest/yolo-fastest-1.1.cfg"),
+        asset("yolo_fastest/yolo-fastest-1.1.weights"),
+        asset("yolo_fastest/coco.names"),
+    )
 
 
 def _mask_rcnn_stand_in(c: Inputs):
@@ -669,8 +1314,11 @@ def bad_files(tmp_path_factory) -> Callable[[str, str], Path]:
             return root / "a folder"
         file = root / (f"empty{ext}" if label == "a 0-byte file" else f"notes{ext}")
         if not file.exists():
-            file.write_bytes(b"" if label == "a 0-byte file" else b"These are notes, not what the name says.\n")
+            file.write_bytes(
+                b"" if label == "a 0-byte file" else b"These are notes, not what the name says.\n"
+            )
         return file
+
     return make
 
 
@@ -696,8 +1344,10 @@ def bad_value(row: Row, label: str, bad_files) -> object:
 @contextmanager
 def time_limit(seconds: int):
     """Raise ``TimeoutError`` in the main thread after ``seconds`` (a call that hangs fails the test)."""
+
     def alarm(*_):
         raise TimeoutError(f"the call did not finish within {seconds} s")
+
     previous = signal.signal(signal.SIGALRM, alarm)
     signal.alarm(seconds)
     try:
@@ -717,7 +1367,11 @@ def names_the_argument(row: Row, value: object, message: str) -> bool:
 def cases():
     for row in TABLE:
         for label in row.values():
-            marks = [pytest.mark.xfail(reason=row.gaps[label], strict=True)] if label in row.gaps else []
+            marks = (
+                [pytest.mark.xfail(reason=row.gaps[label], strict=True)]
+                if label in row.gaps
+                else []
+            )
             yield pytest.param(row, label, id=f"{row.target}({row.arg}={label})", marks=marks)
 
 
@@ -732,11 +1386,18 @@ def test_bad_value_is_refused(row: Row, label: str, bad_files):
             result = row.call(value, INPUTS)
     except ALLOWED as error:
         message = str(error)
-        assert not isinstance(error, cv2.error) and "Assertion failed" not in message and "(-215" not in message, \
-            f"a raw OpenCV error: {message}"
-        assert names_the_argument(row, value, message), f"the message does not name {row.arg!r}: {message}"
+        assert (
+            not isinstance(error, cv2.error)
+            and "Assertion failed" not in message
+            and "(-215" not in message
+        ), f"a raw OpenCV error: {message}"
+        assert names_the_argument(row, value, message), (
+            f"the message does not name {row.arg!r}: {message}"
+        )
     except Exception as error:  # noqa: BLE001 - the point is to report which
-        pytest.fail(f"{type(error).__name__} instead of ValueError/TypeError/FileNotFoundError: {error}")
+        pytest.fail(
+            f"{type(error).__name__} instead of ValueError/TypeError/FileNotFoundError: {error}"
+        )
     else:
         pytest.fail(f"accepted {label} and returned {type(result).__name__}: {str(result)[:120]}")
     finally:
@@ -744,12 +1405,47 @@ def test_bad_value_is_refused(row: Row, label: str, bad_files):
 
 
 # ---------------------------------------------------------------- the table covers the API
-IMAGE_ARGS = {"image", "gray", "frame", "crop", "content", "style", "color_mask", "background", "canvas"}
+IMAGE_ARGS = {
+    "image",
+    "gray",
+    "frame",
+    "crop",
+    "content",
+    "style",
+    "color_mask",
+    "background",
+    "canvas",
+}
 IMAGES_ARGS = {"images", "crops", "frames", "faces"}
-PATH_ARGS = {"path", "file", "xml_file", "model_file", "labels_file", "cfg", "cascade_xml", "prototxt", "graph", "config",
-             "predict_file", "transfer_file", "source", "video"}
-MODEL_ARGS = {"model", "recognizer", "interpreter", "network", "net", "predictor", "transformer", "base", "generator",
-              "discriminator", "tracker"}
+PATH_ARGS = {
+    "path",
+    "file",
+    "xml_file",
+    "model_file",
+    "labels_file",
+    "cfg",
+    "cascade_xml",
+    "prototxt",
+    "graph",
+    "config",
+    "predict_file",
+    "transfer_file",
+    "source",
+    "video",
+}
+MODEL_ARGS = {
+    "model",
+    "recognizer",
+    "interpreter",
+    "network",
+    "net",
+    "predictor",
+    "transformer",
+    "base",
+    "generator",
+    "discriminator",
+    "tracker",
+}
 NAMES_ANNOTATION = re.compile(r"\b(Sequence|list)\[str\]|\btuple\[str, \.\.\.\]")
 NOT_A_VALUE = ("bool", "int", "float", "str")  # flags and numbers that share a name (gray: bool)
 
@@ -783,7 +1479,11 @@ def public_callables(package=cvcourse):
             continue
         module = importlib.import_module(f"{package.__name__}.{info.name}")
         for name, obj in vars(module).items():
-            if name.startswith("_") or getattr(obj, "__module__", None) != module.__name__ or id(obj) in seen:
+            if (
+                name.startswith("_")
+                or getattr(obj, "__module__", None) != module.__name__
+                or id(obj) in seen
+            ):
                 continue
             seen.add(id(obj))
             if inspect.isfunction(obj):
@@ -793,7 +1493,11 @@ def public_callables(package=cvcourse):
                 if "__init__" in vars(obj) and not dataclasses.is_dataclass(obj):
                     yield f"{info.name}.{name}", obj.__init__
                 for method_name, method in vars(obj).items():
-                    function = method.__func__ if isinstance(method, (classmethod, staticmethod)) else method
+                    function = (
+                        method.__func__
+                        if isinstance(method, (classmethod, staticmethod))
+                        else method
+                    )
                     if not method_name.startswith("_") and inspect.isfunction(function):
                         yield f"{info.name}.{name}.{method_name}", function
 
@@ -812,18 +1516,28 @@ def api_arguments(package=cvcourse) -> dict[tuple[str, str], str]:
 def uncovered(found: dict[tuple[str, str], str]) -> list[str]:
     """The arguments with no row in :data:`TABLE` and no line in :data:`NOT_CHECKED`."""
     listed = {(row.target, row.arg) for row in TABLE} | set(NOT_CHECKED)
-    return sorted(f"{target}({arg}: {kind})" for (target, arg), kind in found.items() if (target, arg) not in listed)
+    return sorted(
+        f"{target}({arg}: {kind})"
+        for (target, arg), kind in found.items()
+        if (target, arg) not in listed
+    )
 
 
 def test_every_public_function_with_such_an_argument_has_a_row():
     found = api_arguments()
-    assert not uncovered(found), ("public arguments without a row in TABLE (add one, with the bad values it "
-                                  f"accepts and why, or a line in NOT_CHECKED): {uncovered(found)}")
+    assert not uncovered(found), (
+        "public arguments without a row in TABLE (add one, with the bad values it "
+        f"accepts and why, or a line in NOT_CHECKED): {uncovered(found)}"
+    )
     stale = sorted({(row.target, row.arg) for row in TABLE} - set(found))
     assert not stale, f"rows for arguments the API no longer has: {stale}"
-    wrong_kind = sorted((row.target, row.arg, row.kind, found[row.target, row.arg]) for row in TABLE
-                        if row.kind not in ("output path",) and found[row.target, row.arg] != row.kind
-                        and not (row.kind == "image" and row.accepts is MATRIX))
+    wrong_kind = sorted(
+        (row.target, row.arg, row.kind, found[row.target, row.arg])
+        for row in TABLE
+        if row.kind not in ("output path",)
+        and found[row.target, row.arg] != row.kind
+        and not (row.kind == "image" and row.accepts is MATRIX)
+    )
     assert not wrong_kind, f"rows whose kind differs from the walk's: {wrong_kind}"
 
 
@@ -843,12 +1557,17 @@ def test_a_new_public_function_without_a_row_fails_the_walk(monkeypatch):
 def test_the_walk_finds_every_kind():
     found = api_arguments()
     assert set(found.values()) == {"image", "images", "box", "path", "names", "model"}
-    assert found["yolo.YoloDetector", "names"] == "path" and found["segmentation.class_shares", "names"] == "names"
+    assert (
+        found["yolo.YoloDetector", "names"] == "path"
+        and found["segmentation.class_shares", "names"] == "names"
+    )
     assert ("images.read_image", "gray") not in found  # a bool flag, not an image
 
 
 # ---------------------------------------------------------------- generated cases (hypothesis)
-GENERATED = settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+GENERATED = settings(
+    max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 @st.composite
@@ -859,11 +1578,25 @@ def image_and_missing_box(draw) -> tuple[np.ndarray, tuple[int, int, int, int]]:
     big = st.integers(1, 2000)
     if where == "no area":
         x, y = draw(st.integers(-100, 500)), draw(st.integers(-100, 500))
-        w, h = draw(st.sampled_from([(0, draw(big)), (draw(big), 0), (-draw(big), draw(big)), (draw(big), -draw(big))]))
+        w, h = draw(
+            st.sampled_from(
+                [(0, draw(big)), (draw(big), 0), (-draw(big), draw(big)), (draw(big), -draw(big))]
+            )
+        )
     elif where == "right":
-        x, y, w, h = draw(st.integers(width, 5000)), draw(st.integers(-100, 500)), draw(big), draw(big)
+        x, y, w, h = (
+            draw(st.integers(width, 5000)),
+            draw(st.integers(-100, 500)),
+            draw(big),
+            draw(big),
+        )
     elif where == "below":
-        x, y, w, h = draw(st.integers(-100, 500)), draw(st.integers(height, 5000)), draw(big), draw(big)
+        x, y, w, h = (
+            draw(st.integers(-100, 500)),
+            draw(st.integers(height, 5000)),
+            draw(big),
+            draw(big),
+        )
     elif where == "left":
         w = draw(big)
         x, y, h = draw(st.integers(-5000, -w)), draw(st.integers(-100, 500)), draw(big)
@@ -893,41 +1626,69 @@ def test_generated_boxes_that_overlap_the_image_are_kept(height, width, data):
     assert check_box((x, y, w, h), np.zeros((height, width))) == (x, y, w, h)
 
 
-@settings(max_examples=15, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=15, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(image_and_missing_box())
 def test_generated_missing_boxes_are_refused_by_every_box_function(case):
     from cvcourse import emotions, recognition, segmentation
 
     image, box = case
     face = np.dstack([image] * 3)
-    for call in (lambda: recognition.align_face(face, box), lambda: recognition.face_descriptor(face, box),
-                 lambda: recognition.face_landmarks(face, box), lambda: emotions.crop_face(face, box, 48),
-                 lambda: segmentation.grabcut_mask(face, box)):
+    for call in (
+        lambda: recognition.align_face(face, box),
+        lambda: recognition.face_descriptor(face, box),
+        lambda: recognition.face_landmarks(face, box),
+        lambda: emotions.crop_face(face, box, 48),
+        lambda: segmentation.grabcut_mask(face, box),
+    ):
         with pytest.raises(ValueError, match="box"):
             call()
 
 
-BAD_DTYPES = st.sampled_from([np.bool_, np.complex64, np.object_, np.str_])
-BAD_SHAPES = st.one_of(st.tuples(st.integers(1, 6)),                                         # 1-d
-                       st.tuples(st.integers(1, 6), st.integers(1, 6), st.sampled_from([2, 5, 6])),  # 2, 5, 6 channels
-                       st.tuples(*[st.integers(1, 4)] * 4), st.tuples(*[st.integers(1, 3)] * 5),     # 4-d, 5-d
-                       st.tuples(st.integers(0, 3), st.just(0)))                               # empty
+BAD_DTYPES = st.sampled_from([np.bool_, np.complex64, np.str_])
+# object arrays are built directly: hypothesis 6.100 (the declared floor) cannot infer elements for dtype object
+OBJECT_ARRAYS = st.builds(
+    lambda fill: np.full((4, 4, 3), fill, dtype=object), st.sampled_from([None, 0, "x"])
+)
+BAD_SHAPES = st.one_of(
+    st.tuples(st.integers(1, 6)),  # 1-d
+    st.tuples(st.integers(1, 6), st.integers(1, 6), st.sampled_from([2, 5, 6])),  # 2, 5, 6 channels
+    st.tuples(*[st.integers(1, 4)] * 4),
+    st.tuples(*[st.integers(1, 3)] * 5),  # 4-d, 5-d
+    st.tuples(st.integers(0, 3), st.just(0)),
+)  # empty
 
 
 @GENERATED
-@given(st.one_of(hnp.arrays(np.uint8, BAD_SHAPES), hnp.arrays(BAD_DTYPES, st.just((4, 4, 3)))))
+@given(
+    st.one_of(
+        hnp.arrays(np.uint8, BAD_SHAPES), hnp.arrays(BAD_DTYPES, st.just((4, 4, 3))), OBJECT_ARRAYS
+    )
+)
 def test_generated_bad_arrays_are_refused_by_the_image_functions(array):
     from cvcourse import faces, images, pose, segmentation
 
-    for call in (lambda: images.check_image(array), lambda: images.to_rgb(array), lambda: faces.haar_faces(array),
-                 lambda: pose.letterbox(array, 64), lambda: segmentation.model_input(array, 32, 0.0, 1.0)):
+    for call in (
+        lambda: images.check_image(array),
+        lambda: images.to_rgb(array),
+        lambda: faces.haar_faces(array),
+        lambda: pose.letterbox(array, 64),
+        lambda: segmentation.model_input(array, 32, 0.0, 1.0),
+    ):
         with pytest.raises((TypeError, ValueError), match=r"^image "):
             call()
 
 
 @GENERATED
-@given(hnp.arrays(np.float32, st.tuples(st.integers(1, 20), st.integers(1, 20)),
-                  elements=st.floats(0, 1, width=32)), st.data())
+@given(
+    hnp.arrays(
+        np.float32,
+        st.tuples(st.integers(1, 20), st.integers(1, 20)),
+        elements=st.floats(0, 1, width=32),
+    ),
+    st.data(),
+)
 def test_generated_nan_or_infinity_anywhere_is_refused(array, data):
     from cvcourse.images import check_image
 
@@ -943,9 +1704,14 @@ def test_generated_bare_strings_are_never_split_into_letters(text):
     from cvcourse import datasets, recognition
     from cvcourse.validation import check_names
 
-    for call, arg in ((lambda: check_names(text, "names"), "names"), (lambda: datasets.load_yalefaces(text), "conditions"),
-                      (lambda: recognition.split_by_condition(["sad", "happy"], text), "test_conditions")):
-        with pytest.raises(TypeError, match=f"^{arg} must be a list of names, not the single string"):
+    for call, arg in (
+        (lambda: check_names(text, "names"), "names"),
+        (lambda: datasets.load_yalefaces(text), "conditions"),
+        (lambda: recognition.split_by_condition(["sad", "happy"], text), "test_conditions"),
+    ):
+        with pytest.raises(
+            TypeError, match=f"^{arg} must be a list of names, not the single string"
+        ):
             call()
 
 
@@ -958,8 +1724,11 @@ def test_1_yolo_refuses_non_uint8_images_and_thresholds_outside_0_1():
     assert yolo.count_classes(detector.detect(photo))["person"] == 9
     for bad in (photo.astype(np.uint16) * 257, photo.astype(np.float32) / 255):
         for call in (detector.detect, detector.forward):
-            with pytest.raises(ValueError, match=rf"^image has dtype {bad.dtype}; YOLO takes uint8 \(0-255\) images: "
-                                                 r"convert with np\.clip"):
+            with pytest.raises(
+                ValueError,
+                match=rf"^image has dtype {bad.dtype}; YOLO takes uint8 \(0-255\) images: "
+                r"convert with np\.clip",
+            ):
                 call(bad)
     with pytest.raises(ValueError, match=r"^confidence must be between 0 and 1, got 1\.5$"):
         detector.detect(photo, confidence=1.5)
@@ -972,8 +1741,11 @@ def test_2_a_face_box_outside_the_image_is_refused_and_one_cut_by_the_border_is_
 
     gray = read_image(asset("yalefaces/subject02.normal"), gray=True)
     for call in (recognition.align_face, recognition.face_descriptor, recognition.face_landmarks):
-        with pytest.raises(ValueError, match=r"^box \(1000, 1000, 50, 50\) lies outside the 320×243 image: "
-                                             r"it must overlap 0 ≤ x < 320, 0 ≤ y < 243$"):
+        with pytest.raises(
+            ValueError,
+            match=r"^box \(1000, 1000, 50, 50\) lies outside the 320×243 image: "
+            r"it must overlap 0 ≤ x < 320, 0 ≤ y < 243$",
+        ):
             call(gray, (1000, 1000, 50, 50))
     x, y, w, h = recognition.detect_face(gray)
     cut = (-w // 4, y, w, h)  # a quarter of the face hangs over the left border
@@ -985,15 +1757,25 @@ def test_2_a_face_box_outside_the_image_is_refused_and_one_cut_by_the_border_is_
 def test_3_a_bare_string_is_not_split_into_letters():
     from cvcourse import datasets, recognition
 
-    with pytest.raises(TypeError, match=r"^conditions must be a list of names, not the single string 'happy': "
-                                        r"write \['happy'\] \(a list with one name\)$"):
+    with pytest.raises(
+        TypeError,
+        match=r"^conditions must be a list of names, not the single string 'happy': "
+        r"write \['happy'\] \(a list with one name\)$",
+    ):
         datasets.load_yalefaces("happy")
-    images, _, conditions = datasets.load_yalefaces(["happy"]) if assets.locate("yalefaces/subject15.wink") else \
-        pytest.skip("yalefaces not found locally")
+    images, _, conditions = (
+        datasets.load_yalefaces(["happy"])
+        if assets.locate("yalefaces/subject15.wink")
+        else pytest.skip("yalefaces not found locally")
+    )
     assert len(images) == 15 and set(conditions) == {"happy"}
-    with pytest.raises(TypeError, match=r"^test_conditions must be a list of names, not the single string 'sad'"):
+    with pytest.raises(
+        TypeError, match=r"^test_conditions must be a list of names, not the single string 'sad'"
+    ):
         recognition.split_by_condition(["sad", "happy", "sad"], "sad")
-    assert [a.tolist() for a in recognition.split_by_condition(["sad", "happy", "sad"], ["sad"])] == [[1], [0, 2]]
+    assert [
+        a.tolist() for a in recognition.split_by_condition(["sad", "happy", "sad"], ["sad"])
+    ] == [[1], [0, 2]]
 
 
 def test_4_haar_faces_refuses_float_images_in_one_sentence():
@@ -1001,11 +1783,18 @@ def test_4_haar_faces_refuses_float_images_in_one_sentence():
 
     gray = read_image(asset("yalefaces/subject02.normal"), gray=True)
     assert len(faces.haar_faces(gray)) == 1
-    with pytest.raises(ValueError, match=r"^image has dtype float32; the Haar cascade takes uint8 \(0-255\) images: "):
+    with pytest.raises(
+        ValueError,
+        match=r"^image has dtype float32; the Haar cascade takes uint8 \(0-255\) images: ",
+    ):
         faces.haar_faces(gray.astype(np.float32))
     with pytest.raises(ValueError, match=r"^scale_factor must be > 1"):
-        faces.haar_faces(gray, scale_factor=1.0)  # OpenCV's own "(-215:Assertion failed) scaleFactor > 1"
-    with pytest.raises(ValueError, match=r"^dlib detectors need uint8 images, got float32 for image: convert"):
+        faces.haar_faces(
+            gray, scale_factor=1.0
+        )  # OpenCV's own "(-215:Assertion failed) scaleFactor > 1"
+    with pytest.raises(
+        ValueError, match=r"^dlib detectors need uint8 images, got float32 for image: convert"
+    ):
         faces.hog_faces(gray.astype(np.float32))
 
 
@@ -1013,12 +1802,18 @@ def test_5_a_tflite_model_that_is_not_movenet_is_named_when_loading():
     from cvcourse import pose, segmentation
 
     other = asset("imagenet_classifier/mobilenet_v1_0.25_224_1_default_1.tflite")
-    with pytest.raises(ValueError, match=r"^model_file mobilenet_v1_0\.25_224_1_default_1\.tflite is not a MoveNet "
-                                         r"SinglePose model: expected one input 1×S×S×3 \(uint8 or float32 RGB\) and one "
-                                         r"output 1×1×17×3 .*, it has inputs \[1×224×224×3 float32\] and outputs "
-                                         r"\[1×1001 float32\]\. Leave model_file out"):
+    with pytest.raises(
+        ValueError,
+        match=r"^model_file mobilenet_v1_0\.25_224_1_default_1\.tflite is not a MoveNet "
+        r"SinglePose model: expected one input 1×S×S×3 \(uint8 or float32 RGB\) and one "
+        r"output 1×1×17×3 .*, it has inputs \[1×224×224×3 float32\] and outputs "
+        r"\[1×1001 float32\]\. Leave model_file out",
+    ):
         pose.MoveNetPose(other)
-    with pytest.raises(ValueError, match=r"is not MediaPipe's selfie segmentation: .* outputs \[1×257×257×21 float32\]"):
+    with pytest.raises(
+        ValueError,
+        match=r"is not MediaPipe's selfie segmentation: .* outputs \[1×257×257×21 float32\]",
+    ):
         segmentation.SelfieSegmenter(asset(segmentation.DEEPLAB_ASSET))
     assert pose.MoveNetPose().input_size == 192  # the real MoveNet still loads
 
@@ -1028,22 +1823,33 @@ def test_6_corrupt_model_and_annotation_files_name_the_file(tmp_path):
 
     notes = tmp_path / "model.yml"
     notes.write_text("These are notes, not an LBPH model.\n")
-    with pytest.raises(ValueError, match=rf"^{re.escape(str(notes))} is not an LBPH model OpenCV can read "
-                                         r"\(Input file is invalid\): train one and save it"):
+    with pytest.raises(
+        ValueError,
+        match=rf"^{re.escape(str(notes))} is not an LBPH model OpenCV can read "
+        r"\(Input file is invalid\): train one and save it",
+    ):
         recognition.load_lbph(notes)
     crop = INPUTS.crop
     trained = recognition.create_lbph()
     trained.train([crop, crop[:, ::-1].copy()], np.array([1, 2], np.int32))
     trained.write(str(tmp_path / "lbph.yml"))
-    assert recognition.load_lbph(tmp_path / "lbph.yml").predict(crop)[0] == 1  # a real model still loads
+    assert (
+        recognition.load_lbph(tmp_path / "lbph.yml").predict(crop)[0] == 1
+    )  # a real model still loads
     cut = tmp_path / "training.xml"
     cut.write_text(asset("faces_group/training.xml").read_text()[:300])
-    with pytest.raises(ValueError, match=rf"^{re.escape(str(cut))} is not valid XML \(.*line \d+, column \d+\): "
-                                         r"is the file cut short\?$"):
+    with pytest.raises(
+        ValueError,
+        match=rf"^{re.escape(str(cut))} is not valid XML \(.*line \d+, column \d+\): "
+        r"is the file cut short\?$",
+    ):
         datasets.load_dlib_boxes(cut)
     other = tmp_path / "cascade.xml"
     other.write_text("<opencv_storage><cascade/></opencv_storage>")
-    with pytest.raises(ValueError, match=r"is not a dlib imglab file: expected <dataset><images>.*found <opencv_storage>"):
+    with pytest.raises(
+        ValueError,
+        match=r"is not a dlib imglab file: expected <dataset><images>.*found <opencv_storage>",
+    ):
         datasets.load_dlib_boxes(other)
 
 
@@ -1052,14 +1858,24 @@ def test_7_read_frames_refuses_a_text_file_named_jpg(tmp_path):
 
     notes = tmp_path / "photo.jpg"
     notes.write_text("These are notes, not a JPEG.\n")
-    with pytest.raises(ValueError, match=rf"^{re.escape(str(notes))} is not a video OpenCV can decode: "
-                                         r"not even its first frame can be read$"):
+    with pytest.raises(
+        ValueError,
+        match=rf"^{re.escape(str(notes))} is not a video OpenCV can decode: "
+        r"not even its first frame can be read$",
+    ):
         video.read_frames(notes)
     with pytest.raises(ValueError, match="is not a video OpenCV can decode"):
         video.read_frames(notes, start=5)  # the check does not depend on where reading starts
-    assert len(video.read_frames(asset("photos/grace_hopper.jpg"))) == 1  # a real JPEG is a one-frame video
-    assert video.read_frames("videos/slow_traffic_small.mp4", start=100_000) == []  # past the end: nothing, no error
-    with pytest.raises(TypeError, match=r"^source must be a webcam index \(an int\), a video file path or an asset name, not NoneType"):
+    assert (
+        len(video.read_frames(asset("photos/grace_hopper.jpg"))) == 1
+    )  # a real JPEG is a one-frame video
+    assert (
+        video.read_frames("videos/slow_traffic_small.mp4", start=100_000) == []
+    )  # past the end: nothing, no error
+    with pytest.raises(
+        TypeError,
+        match=r"^source must be a webcam index \(an int\), a video file path or an asset name, not NoneType",
+    ):
         video.read_frames(None)
 
 
@@ -1074,14 +1890,21 @@ def test_8_lbph_predict_evaluate_and_distances_agree_on_the_crop_size():
     with pytest.raises(ValueError, match=rf"^crops\[0\]: {message}"):
         recognition.lbph_predict(INPUTS.lbph, [small])
     with pytest.raises(ValueError, match=rf"^crops\[2\]: {message}"):
-        recognition.evaluate_lbph([crop, crop[:, ::-1].copy(), small], [1, 2, 1], np.array([0, 1]), np.array([2]))
+        recognition.evaluate_lbph(
+            [crop, crop[:, ::-1].copy(), small], [1, 2, 1], np.array([0, 1]), np.array([2])
+        )
     # crops of another size agree too when that size is given to all three
     smalls = [small, small[:, ::-1].copy()]
     model = recognition.create_lbph()
     model.train(smalls, np.array([1, 2], np.int32))
     assert recognition.lbph_predict(model, [small], size=50)[0].tolist() == [1]
     assert recognition.lbph_distances(model, small, size=50)[0][0] == 1
-    assert recognition.evaluate_lbph(smalls + [small], [1, 2, 1], np.array([0, 1]), np.array([2]), size=50) == 1.0
+    assert (
+        recognition.evaluate_lbph(
+            smalls + [small], [1, 2, 1], np.array([0, 1]), np.array([2]), size=50
+        )
+        == 1.0
+    )
 
 
 # ---------------------------------------------------------------- the shared checks
@@ -1090,14 +1913,25 @@ def test_check_file_says_missing_directory_empty_or_not_a_path(tmp_path):
 
     (tmp_path / "empty.dat").write_bytes(b"")
     (tmp_path / "model.dat").write_bytes(b"weights")
-    assert check_file(str(tmp_path / "model.dat"), "file", "dlib model file") == tmp_path / "model.dat"
+    assert (
+        check_file(str(tmp_path / "model.dat"), "file", "dlib model file") == tmp_path / "model.dat"
+    )
     with pytest.raises(FileNotFoundError, match=r"^no dlib model file at .*gone\.dat: get it$"):
         check_file(tmp_path / "gone.dat", "file", "dlib model file", ": get it")
-    with pytest.raises(ValueError, match=r"^file .* is a directory, not a file: give the path of the dlib model file itself$"):
+    with pytest.raises(
+        ValueError,
+        match=r"^file .* is a directory, not a file: give the path of the dlib model file itself$",
+    ):
         check_file(tmp_path, "file", "dlib model file")
-    with pytest.raises(ValueError, match=r"^file .*empty\.dat is an empty file \(0 bytes\), not a valid dlib model file"):
+    with pytest.raises(
+        ValueError,
+        match=r"^file .*empty\.dat is an empty file \(0 bytes\), not a valid dlib model file",
+    ):
         check_file(tmp_path / "empty.dat", "file", "dlib model file")
-    with pytest.raises(TypeError, match=r"^file must be the path of the dlib model file \(a str or pathlib\.Path\), not NoneType$"):
+    with pytest.raises(
+        TypeError,
+        match=r"^file must be the path of the dlib model file \(a str or pathlib\.Path\), not NoneType$",
+    ):
         check_file(None, "file", "dlib model file")
 
 
@@ -1106,11 +1940,15 @@ def test_check_names_fraction_model_and_output_file(tmp_path):
 
     assert check_names(np.array(["a", "b"]), "names") == ("a", "b")
     assert check_names(("happy",), "names", choices=("happy", "sad")) == ("happy",)
-    with pytest.raises(ValueError, match=r"^names: unknown name\(s\) \['angry'\]; choose from \('happy', 'sad'\)$"):
+    with pytest.raises(
+        ValueError, match=r"^names: unknown name\(s\) \['angry'\]; choose from \('happy', 'sad'\)$"
+    ):
         check_names(["angry"], "names", choices=("happy", "sad"))
     with pytest.raises(TypeError, match=r"^names must hold names \(strings\); got 3 \(int\)$"):
         check_names(["a", 3], "names")
-    with pytest.raises(TypeError, match=r"^names must be a list of names such as \['happy', 'sad'\], not NoneType$"):
+    with pytest.raises(
+        TypeError, match=r"^names must be a list of names such as \['happy', 'sad'\], not NoneType$"
+    ):
         check_names(None, "names")
     assert check_fraction(np.float32(0.5), "iou") == 0.5
     for bad in (float("nan"), -0.01, 1.01):
@@ -1118,12 +1956,17 @@ def test_check_names_fraction_model_and_output_file(tmp_path):
             check_fraction(bad, "iou")
     with pytest.raises(TypeError, match=r"^iou must be a number between 0 and 1, not str$"):
         check_fraction("0.5", "iou")
-    with pytest.raises(TypeError, match=r"^model must be a Keras model, got the path 'm\.keras': load the model first$"):
+    with pytest.raises(
+        TypeError,
+        match=r"^model must be a Keras model, got the path 'm\.keras': load the model first$",
+    ):
         check_model("m.keras", "model", ("predict",), "a Keras model")
     with pytest.raises(TypeError, match=r"^model must be a Keras model; a list has no predict$"):
         check_model([], "model", ("predict",), "a Keras model")
     assert check_output_file(tmp_path / "new.csv", "path") == tmp_path / "new.csv"
-    with pytest.raises(ValueError, match=r"^path .* is a directory: give the path of the file to write in it$"):
+    with pytest.raises(
+        ValueError, match=r"^path .* is a directory: give the path of the file to write in it$"
+    ):
         check_output_file(tmp_path, "path")
 
 
@@ -1132,7 +1975,10 @@ def test_opencv_reason_keeps_the_readable_phrase():
 
     with pytest.raises(cv2.error) as caught:
         cv2.resize(np.zeros((0, 0), np.uint8), (2, 2))
-    assert "(-215:Assertion failed)" in str(caught.value) and opencv_reason(caught.value) == "!ssize.empty()"
+    assert (
+        "(-215:Assertion failed)" in str(caught.value)
+        and opencv_reason(caught.value) == "!ssize.empty()"
+    )
     with pytest.raises(cv2.error) as caught:
         cv2.cvtColor(np.zeros((4, 4, 2), np.uint8), cv2.COLOR_BGR2GRAY)
     assert opencv_reason(caught.value).startswith("Invalid number of channels in input image:")

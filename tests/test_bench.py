@@ -1,4 +1,5 @@
 """The notebook benchmark executes notebooks in a clean kernel and reports time and memory."""
+
 from __future__ import annotations
 
 import nbformat

@@ -20,6 +20,7 @@ saved under ``build/browser-test/<notebook>/``.
 Skipped, saying how to install them, where Chromium or chromedriver is missing. Run it alone with
 ``.venv/bin/python -m pytest tests/test_browser.py -p no:nbval``.
 """
+
 from __future__ import annotations
 
 import json
@@ -37,16 +38,22 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 ARTIFACTS = REPO / "build" / "browser-test"
-CHROMIUM = next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None)
+CHROMIUM = next(
+    filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None
+)
 CHROMEDRIVER = shutil.which("chromedriver")
-RUN_TIMEOUT_S = 420  # one notebook's Run All (the budget is 90 s on idle cores; a loaded CI machine is slower)
+RUN_TIMEOUT_S = (
+    420  # one notebook's Run All (the budget is 90 s on idle cores; a loaded CI machine is slower)
+)
 WIDGET_TIMEOUT_S = 60
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None or CHROMEDRIVER is None,
-                       reason="the browser test needs Chromium and its driver: on Debian/Ubuntu "
-                              "`apt-get install chromium chromium-driver` (CI installs them)"),
+    pytest.mark.skipif(
+        CHROMIUM is None or CHROMEDRIVER is None,
+        reason="the browser test needs Chromium and its driver: on Debian/Ubuntu "
+        "`apt-get install chromium chromium-driver` (CI installs them)",
+    ),
 ]
 
 # JavaScript run in the page
@@ -96,12 +103,28 @@ def lab(tmp_path_factory):
     # every cell in the page (no virtual scrolling), so each output can be inspected
     (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
     token, port = os.urandom(16).hex(), _free_port()
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_RUNTIME_DIR=str(home / "runtime"),
-               JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"), JUPYTERLAB_SETTINGS_DIR=str(home / "user-settings"),
-               CVCOURSE_OFFLINE="1", MPLBACKEND="module://matplotlib_inline.backend_inline")
-    command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-               f"--ServerApp.port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={folder}",
-               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", "--LabApp.news_url=None"]
+    env = dict(
+        os.environ,
+        JUPYTER_CONFIG_DIR=str(home / "config"),
+        JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+        JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"),
+        JUPYTERLAB_SETTINGS_DIR=str(home / "user-settings"),
+        CVCOURSE_OFFLINE="1",
+        MPLBACKEND="module://matplotlib_inline.backend_inline",
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "jupyter",
+        "lab",
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={folder}",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.news_url=None",
+    ]
     if os.geteuid() == 0:
         command.append("--allow-root")
     log = open(home / "server.log", "w")
@@ -115,7 +138,9 @@ def lab(tmp_path_factory):
         except OSError:
             if server.poll() is not None or time.monotonic() > deadline:
                 server.kill()
-                pytest.fail(f"JupyterLab did not start:\n{(home / 'server.log').read_text()[-3000:]}")
+                pytest.fail(
+                    f"JupyterLab did not start:\n{(home / 'server.log').read_text()[-3000:]}"
+                )
             time.sleep(0.5)
     yield base, token, folder
     server.terminate()
@@ -129,17 +154,30 @@ def lab(tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
     """Headless Chromium (the system's, no download) at a projector-like 1600×1000."""
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is in the test extra: pip install -e '.[test]'")
+    webdriver = pytest.importorskip(
+        "selenium.webdriver", reason="selenium is in the test extra: pip install -e '.[test]'"
+    )
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1600,1000",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1600,1000",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
+    ):
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    os.environ.setdefault("SE_OFFLINE", "true")  # selenium-manager must not look for a driver online
+    os.environ.setdefault(
+        "SE_OFFLINE", "true"
+    )  # selenium-manager must not look for a driver online
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_script_timeout(30)
     yield driver
@@ -155,7 +193,9 @@ def evidence(browser, request):
         folder = ARTIFACTS / request.node.name.replace("/", "_").replace("[", "_").rstrip("]")
         folder.mkdir(parents=True, exist_ok=True)
         browser.save_screenshot(str(folder / "screenshot.png"))
-        (folder / "console.log").write_text("\n".join(f"{e['level']} {e['message']}" for e in browser.get_log("browser")))
+        (folder / "console.log").write_text(
+            "\n".join(f"{e['level']} {e['message']}" for e in browser.get_log("browser"))
+        )
 
 
 def wait_for(predicate, timeout: float, what: str, interval: float = 0.5):
@@ -174,10 +214,17 @@ def command(browser, menu: str, label: str) -> None:
     """Click a JupyterLab menu-bar menu, then its item labelled ``label``."""
     from selenium.webdriver.common.by import By
 
-    browser.find_element(By.XPATH, f"//li[contains(@class,'lm-MenuBar-item')][.//*[text()='{menu}']]").click()
-    item = wait_for(lambda: browser.find_elements(
-        By.XPATH, f"//li[contains(@class,'lm-Menu-item')][.//*[contains(@class,'lm-Menu-itemLabel')][text()='{label}']]"),
-        10, f"menu item {menu} → {label}")
+    browser.find_element(
+        By.XPATH, f"//li[contains(@class,'lm-MenuBar-item')][.//*[text()='{menu}']]"
+    ).click()
+    item = wait_for(
+        lambda: browser.find_elements(
+            By.XPATH,
+            f"//li[contains(@class,'lm-Menu-item')][.//*[contains(@class,'lm-Menu-itemLabel')][text()='{label}']]",
+        ),
+        10,
+        f"menu item {menu} → {label}",
+    )
     item[0].click()
 
 
@@ -185,10 +232,14 @@ def shut_down_kernels(lab) -> None:
     """Stop every kernel of the server (the previous notebook's), through its REST API."""
     base, token, _ = lab
     headers = {"Authorization": f"token {token}"}
-    with urllib.request.urlopen(urllib.request.Request(f"{base}/api/kernels", headers=headers), timeout=30) as r:
+    with urllib.request.urlopen(
+        urllib.request.Request(f"{base}/api/kernels", headers=headers), timeout=30
+    ) as r:
         kernels = json.load(r)
     for kernel in kernels:
-        request = urllib.request.Request(f"{base}/api/kernels/{kernel['id']}", headers=headers, method="DELETE")
+        request = urllib.request.Request(
+            f"{base}/api/kernels/{kernel['id']}", headers=headers, method="DELETE"
+        )
         urllib.request.urlopen(request, timeout=30).close()
 
 
@@ -197,13 +248,21 @@ def open_notebook(browser, lab, name: str) -> None:
     base, token, _ = lab
     shut_down_kernels(lab)
     browser.get(f"{base}/lab/tree/{name}?reset&token={token}")
-    wait_for(lambda: browser.execute_script(JS_STATE)["status"] == "idle", 120, f"{name}'s kernel to start")
+    wait_for(
+        lambda: browser.execute_script(JS_STATE)["status"] == "idle",
+        120,
+        f"{name}'s kernel to start",
+    )
 
 
 def widget_outputs(notebook: dict) -> int:
     """How many outputs of the saved notebook are widget views."""
-    return sum("application/vnd.jupyter.widget-view+json" in out.get("data", {})
-               for cell in notebook["cells"] if cell["cell_type"] == "code" for out in cell["outputs"])
+    return sum(
+        "application/vnd.jupyter.widget-view+json" in out.get("data", {})
+        for cell in notebook["cells"]
+        if cell["cell_type"] == "code"
+        for out in cell["outputs"]
+    )
 
 
 def poke(browser, panel) -> str:
@@ -213,8 +272,11 @@ def poke(browser, panel) -> str:
 
     selects = panel.find_elements(By.CSS_SELECTOR, "select")
     if selects:
-        browser.execute_script("const s = arguments[0]; s.selectedIndex = (s.selectedIndex + 1) % s.options.length;"
-                               "s.dispatchEvent(new Event('change', {bubbles: true}));", selects[0])
+        browser.execute_script(
+            "const s = arguments[0]; s.selectedIndex = (s.selectedIndex + 1) % s.options.length;"
+            "s.dispatchEvent(new Event('change', {bubbles: true}));",
+            selects[0],
+        )
         return "dropdown"
     handles = panel.find_elements(By.CSS_SELECTOR, ".noUi-handle, .ui-slider-handle")
     if handles:
@@ -234,11 +296,16 @@ def test_notebook_runs_in_jupyterlab(lab, browser, notebook, evidence):
     saved = json.loads(notebook.read_text(encoding="utf-8"))
     open_notebook(browser, lab, notebook.name)
     time.sleep(2)
-    assert not browser.execute_script(JS_WIDGET_TEXT), "saved widgets show as text before a run (is it trusted?)"
-    assert not browser.execute_script("return document.querySelectorAll('.lm-TabBar-tab.jp-mod-dirty').length"), \
-        "JupyterLab marks the notebook changed as soon as it opens"
-    labels = browser.execute_script("return [...document.querySelectorAll('.widget-label')]"
-                                    ".filter(l => l.scrollWidth > l.clientWidth + 1).map(l => l.textContent)")
+    assert not browser.execute_script(JS_WIDGET_TEXT), (
+        "saved widgets show as text before a run (is it trusted?)"
+    )
+    assert not browser.execute_script(
+        "return document.querySelectorAll('.lm-TabBar-tab.jp-mod-dirty').length"
+    ), "JupyterLab marks the notebook changed as soon as it opens"
+    labels = browser.execute_script(
+        "return [...document.querySelectorAll('.widget-label')]"
+        ".filter(l => l.scrollWidth > l.clientWidth + 1).map(l => l.textContent)"
+    )
     assert not labels, f"widget labels cut off: {labels}"
 
     command(browser, "Edit", "Clear Outputs of All Cells")
@@ -248,24 +315,41 @@ def test_notebook_runs_in_jupyterlab(lab, browser, notebook, evidence):
     def finished():
         state = browser.execute_script(JS_STATE)
         ran = [p for p in state["prompts"] if p.strip() not in ("", "[ ]:")]
-        return state["status"] == "idle" and not any("*" in p for p in state["prompts"]) and len(ran) == code_cells
+        return (
+            state["status"] == "idle"
+            and not any("*" in p for p in state["prompts"])
+            and len(ran) == code_cells
+        )
+
     try:
         wait_for(finished, RUN_TIMEOUT_S, f"Run All of {notebook.name}", interval=2)
     except pytest.fail.Exception:
         state = browser.execute_script(JS_STATE)
-        stuck = next((i for i, p in enumerate(state["prompts"]) if p.strip() in ("", "[ ]:", "[*]:")), None)
-        raise AssertionError(f"{notebook.name}: not every cell ran (first not run: code cell {stuck}; prompts "
-                             f"{state['prompts'][max(0, (stuck or 0) - 2):(stuck or 0) + 2]}), "
-                             "an error stops Run All") from None
+        stuck = next(
+            (i for i, p in enumerate(state["prompts"]) if p.strip() in ("", "[ ]:", "[*]:")), None
+        )
+        raise AssertionError(
+            f"{notebook.name}: not every cell ran (first not run: code cell {stuck}; prompts "
+            f"{state['prompts'][max(0, (stuck or 0) - 2) : (stuck or 0) + 2]}), "
+            "an error stops Run All"
+        ) from None
 
     command(browser, "File", "Save Notebook")
     time.sleep(2)
     ran = json.loads((lab[2] / notebook.name).read_text(encoding="utf-8"))
-    errors = [(i, out.get("ename"), out.get("evalue")) for i, cell in enumerate(ran["cells"])
-              for out in cell.get("outputs", []) if out.get("output_type") == "error"]
+    errors = [
+        (i, out.get("ename"), out.get("evalue"))
+        for i, cell in enumerate(ran["cells"])
+        for out in cell.get("outputs", [])
+        if out.get("output_type") == "error"
+    ]
     assert not errors, f"error outputs: {errors}"
 
-    wait_for(lambda: all(i["ok"] for i in browser.execute_script(JS_IMAGES)), 30, "every image output to load")
+    wait_for(
+        lambda: all(i["ok"] for i in browser.execute_script(JS_IMAGES)),
+        30,
+        "every image output to load",
+    )
     assert browser.execute_script(JS_IMAGES), "no image output at all"
     assert not browser.execute_script(JS_WIDGET_TEXT), "a widget shows as text, not as a control"
 
@@ -273,12 +357,17 @@ def test_notebook_runs_in_jupyterlab(lab, browser, notebook, evidence):
 
     panels = browser.execute_script(JS_PANELS)
     assert len(panels) >= widget_outputs(saved), "widget outputs missing or not rendered"
-    interactive = [panel for panel in panels if panel.find_elements(By.CSS_SELECTOR, CONTROLS)]  # not progress bars
+    interactive = [
+        panel for panel in panels if panel.find_elements(By.CSS_SELECTOR, CONTROLS)
+    ]  # not progress bars
     for number, panel in enumerate(interactive):
         before = browser.execute_script(JS_PANEL_VIEW, panel)
         kind = poke(browser, panel)
-        wait_for(lambda: browser.execute_script(JS_PANEL_VIEW, panel) != before, WIDGET_TIMEOUT_S,
-                 f"widget panel {number} to redraw after its {kind} changed")
+        wait_for(
+            lambda: browser.execute_script(JS_PANEL_VIEW, panel) != before,
+            WIDGET_TIMEOUT_S,
+            f"widget panel {number} to redraw after its {kind} changed",
+        )
 
 
 def test_lecture_slideshow_runs_a_cell_while_presenting(lab, browser, evidence):
@@ -289,11 +378,23 @@ def test_lecture_slideshow_runs_a_cell_while_presenting(lab, browser, evidence):
     base, token, _ = lab
     shut_down_kernels(lab)
     browser.get(f"{base}/rise/{NOTEBOOKS[0].name}?token={token}")
-    wait_for(lambda: browser.execute_script("return document.querySelectorAll('.reveal .slides > section').length") > 3,
-             120, "the slideshow's slides")
-    wait_for(lambda: browser.execute_script(JS_STATE)["status"] == "idle", 120, "the slideshow's kernel")
-    visible_code_cell = ("return [...document.querySelectorAll('.reveal section.present .jp-CodeCell')]"
-                         ".find(c => c.offsetParent !== null) || null")
+    wait_for(
+        lambda: (
+            browser.execute_script(
+                "return document.querySelectorAll('.reveal .slides > section').length"
+            )
+            > 3
+        ),
+        120,
+        "the slideshow's slides",
+    )
+    wait_for(
+        lambda: browser.execute_script(JS_STATE)["status"] == "idle", 120, "the slideshow's kernel"
+    )
+    visible_code_cell = (
+        "return [...document.querySelectorAll('.reveal section.present .jp-CodeCell')]"
+        ".find(c => c.offsetParent !== null) || null"
+    )
     for _ in range(30):  # the set-up cells are skipped: move on to the first slide with code
         cell = browser.execute_script(visible_code_cell)
         if cell:
@@ -304,6 +405,11 @@ def test_lecture_slideshow_runs_a_cell_while_presenting(lab, browser, evidence):
         pytest.fail("no slide with a code cell in the first 30")
     browser.execute_script("arguments[0].querySelector('.jp-InputArea-editor').click()", cell)
     ActionChains(browser).key_down(Keys.SHIFT).send_keys(Keys.ENTER).key_up(Keys.SHIFT).perform()
-    wait_for(lambda: browser.execute_script(
-        "return /\\[\\d+\\]/.test(arguments[0].querySelector('.jp-InputPrompt').textContent)", cell),
-        60, "the code cell to run inside the slideshow")
+    wait_for(
+        lambda: browser.execute_script(
+            "return /\\[\\d+\\]/.test(arguments[0].querySelector('.jp-InputPrompt').textContent)",
+            cell,
+        ),
+        60,
+        "the code cell to run inside the slideshow",
+    )

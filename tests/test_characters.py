@@ -1,4 +1,5 @@
 """cvcourse.characters: the generated two-character set, the HSV colour features and the CSV."""
+
 from __future__ import annotations
 
 import itertools
@@ -50,10 +51,13 @@ def _bgr(hsv):
 def test_each_paint_falls_in_its_own_range_only(feature):
     """Every colour the jitter can give a clothing part counts for that feature and no other."""
     h, s, v = ch.PAINT_HSV[feature]
-    corners = itertools.product((h - 2, h + 2), (s - 12, min(s + 12, 255)) if s else (0, 11),
-                                (v - 12, min(v + 12, 255)))
+    corners = itertools.product(
+        (h - 2, h + 2), (s - 12, min(s + 12, 255)) if s else (0, 11), (v - 12, min(v + 12, 255))
+    )
     for hsv in corners:
-        image = np.full((8, 8, 3), _bgr([int(np.clip(hsv[0], 0, 179)), max(hsv[1], 0), hsv[2]]), np.uint8)
+        image = np.full(
+            (8, 8, 3), _bgr([int(np.clip(hsv[0], 0, 179)), max(hsv[1], 0), hsv[2]]), np.uint8
+        )
         expected = np.where(np.array(ch.FEATURES) == feature, 100.0, 0.0)
         np.testing.assert_array_equal(ch.colour_features(image), expected, err_msg=f"HSV {hsv}")
 
@@ -69,8 +73,12 @@ def test_features_separate_the_classes():
     features = ch.extract_features(data.images)
     assert features.shape == (200, 6)
     kid, dad = features[data.labels == 0], features[data.labels == 1]
-    assert (kid[:, 3:].mean(0) > 5 * dad[:, 3:].mean(0)).all()  # orange T-shirt, blue shorts, sneakers
-    assert (dad[:, :3].mean(0) > 2 * kid[:, :3].mean(0)).all()  # brown mouth, blue pants, gray shoes
+    assert (
+        kid[:, 3:].mean(0) > 5 * dad[:, 3:].mean(0)
+    ).all()  # orange T-shirt, blue shorts, sneakers
+    assert (
+        dad[:, :3].mean(0) > 2 * kid[:, :3].mean(0)
+    ).all()  # brown mouth, blue pants, gray shoes
     # a rule a person can read: more kid colours than dad colours → kid
     rule = np.where(features[:, 3:].sum(1) > features[:, :3].sum(1), 0, 1)
     assert np.mean(rule == data.labels) >= 0.93
@@ -106,7 +114,9 @@ def test_masks_and_features_reject_bad_images():
 
 def test_csv_in_the_slides_format(tmp_path, small_set):
     features = ch.extract_features(small_set.images[:5])
-    file = ch.write_features_csv(tmp_path / "sub" / "characters.csv", features, small_set.labels[:5])
+    file = ch.write_features_csv(
+        tmp_path / "sub" / "characters.csv", features, small_set.labels[:5]
+    )
     lines = file.read_text().splitlines()
     assert len(lines) == 5
     for line, label in zip(lines, small_set.labels[:5]):

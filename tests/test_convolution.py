@@ -1,4 +1,5 @@
 """The convolution arithmetic of notebook 05 against the slides, OpenCV, SciPy and Keras."""
+
 import cv2
 import numpy as np
 import pytest
@@ -12,7 +13,9 @@ def test_slides_feature_map():
     fmap = conv.cross_correlate(SLIDES_IMAGE, SLIDES_DETECTOR)
     assert fmap.shape == (5, 5)
     np.testing.assert_array_equal(fmap, SLIDES_FEATURE_MAP)
-    np.testing.assert_array_equal(fmap, [[0, 1, 0, 1, 0], [0, 2, 1, 1, 2], [1, 2, 2, 3, 1], [1, 3, 3, 3, 2], [1, 3, 1, 3, 5]])
+    np.testing.assert_array_equal(
+        fmap, [[0, 1, 0, 1, 0], [0, 2, 1, 1, 2], [1, 2, 2, 3, 1], [1, 3, 3, 3, 2], [1, 3, 1, 3, 5]]
+    )
 
 
 def test_cross_correlate_is_notebook_05s_loop():
@@ -21,7 +24,7 @@ def test_cross_correlate_is_notebook_05s_loop():
     expected = np.zeros((5, 7), dtype=int)
     for i in range(5):
         for j in range(7):
-            expected[i, j] = np.sum(image[i:i + 3, j:j + 3] * kernel)  # 9 products, added
+            expected[i, j] = np.sum(image[i : i + 3, j : j + 3] * kernel)  # 9 products, added
     assert np.array_equal(conv.cross_correlate(image, kernel), expected)
     # most slides print the image with an 8th column: that would give a 5×6 map, not 5×5
     assert conv.cross_correlate(np.zeros((7, 8)), SLIDES_DETECTOR).shape == (5, 6)
@@ -41,16 +44,23 @@ def test_slides_sums_written_out():
 
 
 def test_float_sums_are_formatted():
-    assert conv.window_sum_text(np.array([[0.5, 1.0]]), np.array([[2, -0.25]])) == "0.5*2 + 1*-0.25 = 0.75"
+    assert (
+        conv.window_sum_text(np.array([[0.5, 1.0]]), np.array([[2, -0.25]]))
+        == "0.5*2 + 1*-0.25 = 0.75"
+    )
 
 
 def test_slides_pooling_and_flattening():
     pooled = conv.max_pool(SLIDES_FEATURE_MAP, size=2)
     np.testing.assert_array_equal(pooled, [[2, 1, 2], [3, 3, 2], [3, 3, 5]])
     np.testing.assert_array_equal(conv.flatten(pooled), [2, 1, 2, 3, 3, 2, 3, 3, 5])
-    np.testing.assert_array_equal(conv.max_pool(SLIDES_FEATURE_MAP, 2, partial=False), [[2, 1], [3, 3]])
-    np.testing.assert_array_equal(conv.max_pool(SLIDES_FEATURE_MAP, 3, stride=1, partial=False), [
-        [SLIDES_FEATURE_MAP[i:i + 3, j:j + 3].max() for j in range(3)] for i in range(3)])
+    np.testing.assert_array_equal(
+        conv.max_pool(SLIDES_FEATURE_MAP, 2, partial=False), [[2, 1], [3, 3]]
+    )
+    np.testing.assert_array_equal(
+        conv.max_pool(SLIDES_FEATURE_MAP, 3, stride=1, partial=False),
+        [[SLIDES_FEATURE_MAP[i : i + 3, j : j + 3].max() for j in range(3)] for i in range(3)],
+    )
 
 
 def test_relu():
@@ -72,10 +82,18 @@ def test_filter2d_agrees():
 def test_convolution_is_flipped_correlation():
     from scipy.signal import convolve2d, correlate2d
 
-    np.testing.assert_array_equal(conv.convolve(SLIDES_IMAGE, SLIDES_DETECTOR), convolve2d(SLIDES_IMAGE, SLIDES_DETECTOR, mode="valid"))
-    np.testing.assert_array_equal(conv.cross_correlate(SLIDES_IMAGE, SLIDES_DETECTOR), correlate2d(SLIDES_IMAGE, SLIDES_DETECTOR, mode="valid"))
+    np.testing.assert_array_equal(
+        conv.convolve(SLIDES_IMAGE, SLIDES_DETECTOR),
+        convolve2d(SLIDES_IMAGE, SLIDES_DETECTOR, mode="valid"),
+    )
+    np.testing.assert_array_equal(
+        conv.cross_correlate(SLIDES_IMAGE, SLIDES_DETECTOR),
+        correlate2d(SLIDES_IMAGE, SLIDES_DETECTOR, mode="valid"),
+    )
     assert not np.array_equal(conv.convolve(SLIDES_IMAGE, SLIDES_DETECTOR), SLIDES_FEATURE_MAP)
-    np.testing.assert_array_equal(conv.flip_kernel(SLIDES_DETECTOR), [[1, 1, 0], [1, 0, 1], [0, 0, 1]])
+    np.testing.assert_array_equal(
+        conv.flip_kernel(SLIDES_DETECTOR), [[1, 1, 0], [1, 0, 1], [0, 0, 1]]
+    )
 
 
 def test_output_size():
@@ -128,8 +146,12 @@ def test_keras_conv2d_with_fixed_weights():
     np.testing.assert_allclose(relu_maps, conv.relu(maps))
     import keras
 
-    pooled = keras.layers.MaxPooling2D(2, padding="same")(SLIDES_FEATURE_MAP[None, :, :, None].astype("float32"))
-    np.testing.assert_array_equal(keras.ops.convert_to_numpy(pooled)[0, :, :, 0], conv.max_pool(SLIDES_FEATURE_MAP, 2))
+    pooled = keras.layers.MaxPooling2D(2, padding="same")(
+        SLIDES_FEATURE_MAP[None, :, :, None].astype("float32")
+    )
+    np.testing.assert_array_equal(
+        keras.ops.convert_to_numpy(pooled)[0, :, :, 0], conv.max_pool(SLIDES_FEATURE_MAP, 2)
+    )
     layer = conv.fixed_conv2d(SLIDES_DETECTOR)
     assert not layer.trainable and layer.filters == 1
     with pytest.raises(ValueError):
@@ -140,8 +162,13 @@ def test_show_matrices():
     import matplotlib
 
     matplotlib.use("Agg")
-    fig = conv.show_matrices([SLIDES_IMAGE, SLIDES_DETECTOR, SLIDES_FEATURE_MAP], ["image", "detector", "map"],
-                             window=(0, 0, 3), cell=(0, 0), show=False)
+    fig = conv.show_matrices(
+        [SLIDES_IMAGE, SLIDES_DETECTOR, SLIDES_FEATURE_MAP],
+        ["image", "detector", "map"],
+        window=(0, 0, 3),
+        cell=(0, 0),
+        show=False,
+    )
     assert len(fig.axes) == 3
     with pytest.raises(ValueError):
         conv.show_matrices([SLIDES_IMAGE], ["a", "b"], show=False)
@@ -154,13 +181,20 @@ def test_presets_and_apply_detector():
     identity = conv.apply_detector(photo, conv.PRESET_DETECTORS["identity"])
     np.testing.assert_array_equal(identity, photo)
     blur = conv.apply_detector(photo, conv.PRESET_DETECTORS["blur (box)"])
-    np.testing.assert_allclose(blur[1:-1, 1:-1], conv.cross_correlate(photo, np.full((3, 3), 1 / 9)), rtol=1e-5)
-    edges = conv.apply_detector(photo, conv.PRESET_DETECTORS["vertical edges (Sobel x)"], relu_output=True)
+    np.testing.assert_allclose(
+        blur[1:-1, 1:-1], conv.cross_correlate(photo, np.full((3, 3), 1 / 9)), rtol=1e-5
+    )
+    edges = conv.apply_detector(
+        photo, conv.PRESET_DETECTORS["vertical edges (Sobel x)"], relu_output=True
+    )
     assert edges.min() >= 0
 
 
 def test_for_display():
-    assert conv.for_display(np.array([[0.0, 50.0], [100.0, 200.0]]), percentile=100).tolist() == [[0, 63], [127, 255]]
+    assert conv.for_display(np.array([[0.0, 50.0], [100.0, 200.0]]), percentile=100).tolist() == [
+        [0, 63],
+        [127, 255],
+    ]
     signed = conv.for_display(np.array([[-10.0, 0.0, 10.0]]), percentile=100)
     assert signed.tolist() == [[1, 128, 255]]
 
@@ -197,9 +231,14 @@ def test_plot_dense_step_draws_every_weight_and_value():
     import matplotlib.pyplot as plt
 
     flat = conv.flatten(conv.max_pool(conv.SLIDES_FEATURE_MAP))  # the slides' 9 flattened values
-    w_hidden, w_output = np.linspace(-1, 1, 27).reshape(9, 3), np.array([[1.0, -1.0], [0.5, 0.5], [-2.0, 2.0]])
+    w_hidden, w_output = (
+        np.linspace(-1, 1, 27).reshape(9, 3),
+        np.array([[1.0, -1.0], [0.5, 0.5], [-2.0, 2.0]]),
+    )
     hidden = conv.relu(flat @ w_hidden)
-    fig = conv.plot_dense_step(flat, hidden, [0.25, 0.75], w_hidden, w_output, ["yes", "no"], show=False)
+    fig = conv.plot_dense_step(
+        flat, hidden, [0.25, 0.75], w_hidden, w_output, ["yes", "no"], show=False
+    )
     ax = fig.axes[0]
     assert len(ax.lines) == 9 * 3 + 3 * 2  # one line per weight
     texts = [t.get_text() for t in ax.texts]

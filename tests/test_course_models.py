@@ -1,10 +1,11 @@
 """The models the course ships: weights only, read into the architecture built in code."""
+
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from cvcourse import assets, course_models, gan, training
+from cvcourse import course_models, gan, training
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +43,9 @@ def test_weights_of_another_architecture_are_refused_clearly(tf_keras):
 
 def test_same_architecture_sees_a_changed_layer(tf_keras):
     _, keras = tf_keras
-    assert course_models.same_architecture(course_models.build_fashion_cnn(), course_models.build_fashion_cnn())
+    assert course_models.same_architecture(
+        course_models.build_fashion_cnn(), course_models.build_fashion_cnn()
+    )
     flipped = course_models.build_fashion_cnn(keras.layers.RandomFlip("horizontal"))
     assert not course_models.same_architecture(flipped, course_models.build_fashion_cnn())
 

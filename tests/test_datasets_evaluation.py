@@ -1,4 +1,5 @@
 """Data-set loaders and detection scoring."""
+
 from __future__ import annotations
 
 import gzip
@@ -34,7 +35,12 @@ def test_read_idx_refuses_truncated_and_foreign_files(tmp_path):
 def test_dlib_boxes_of_the_group_photos(real_asset):
     real_asset("faces_group/training.xml")
     boxes = datasets.load_dlib_boxes()
-    assert {k: len(v) for k, v in boxes.items()} == {"2007_007763.jpg": 7, "2008_002079.jpg": 6, "2008_001009.jpg": 2, "2008_001322.jpg": 3}
+    assert {k: len(v) for k, v in boxes.items()} == {
+        "2007_007763.jpg": 7,
+        "2008_002079.jpg": 6,
+        "2008_001009.jpg": 2,
+        "2008_001322.jpg": 3,
+    }
     assert boxes["2008_001009.jpg"][0] == (145, 79, 76, 76)
 
 

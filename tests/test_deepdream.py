@@ -1,4 +1,5 @@
 """Deep Dream on the real MobileNet: conversions, the step of the notebook, the loss rising, octaves."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -21,8 +22,12 @@ def _find(name: str):
 
 @pytest.fixture(scope="module")
 def base():
-    model, _ = mobilenet.load_mobilenet(_find(mobilenet.MODEL_ASSET), _find(mobilenet.LABELS_ASSET),
-                                        input_shape=(None, None, 3), include_top=False)
+    model, _ = mobilenet.load_mobilenet(
+        _find(mobilenet.MODEL_ASSET),
+        _find(mobilenet.LABELS_ASSET),
+        input_shape=(None, None, 3),
+        include_top=False,
+    )
     return model
 
 
@@ -35,13 +40,17 @@ def test_to_input_and_back(real_asset):
     bgr = read_image(real_asset("photos/grace_hopper.jpg"))
     x = dd.to_input(bgr)
     assert x.shape == bgr.shape and x.dtype == np.float32 and -1 <= x.min() < x.max() <= 1
-    assert np.array_equal(dd.to_image(x), bgr)            # exact round trip (0..255 → [-1, 1] → 0..255)
-    assert np.array_equal(dd.to_image(x[None]), bgr)      # a batch of one works too
-    assert np.allclose(x[..., 0], bgr[..., 2] / 127.5 - 1, atol=1e-6)  # RGB order: channel 0 is OpenCV's red
+    assert np.array_equal(dd.to_image(x), bgr)  # exact round trip (0..255 → [-1, 1] → 0..255)
+    assert np.array_equal(dd.to_image(x[None]), bgr)  # a batch of one works too
+    assert np.allclose(
+        x[..., 0], bgr[..., 2] / 127.5 - 1, atol=1e-6
+    )  # RGB order: channel 0 is OpenCV's red
     small = dd.to_input(bgr, max_side=160)
     assert max(small.shape[:2]) == 160
-    assert abs(small.shape[1] / small.shape[0] - bgr.shape[1] / bgr.shape[0]) < 0.01  # aspect ratio kept
-    assert dd.to_input(np.zeros((10, 20), np.uint8)).shape == (10, 20, 3)           # gray → 3 channels
+    assert (
+        abs(small.shape[1] / small.shape[0] - bgr.shape[1] / bgr.shape[0]) < 0.01
+    )  # aspect ratio kept
+    assert dd.to_input(np.zeros((10, 20), np.uint8)).shape == (10, 20, 3)  # gray → 3 channels
     with pytest.raises(TypeError, match="None"):
         dd.to_input(None)
     with pytest.raises(ValueError, match="batch of 2"):
@@ -84,18 +93,21 @@ def test_rolled_step_is_the_notebooks_roll(base, photo):
     assert abs(loss_0 - float(loss)) < 1e-5
     assert np.abs(stepped.numpy() - expected).max() < 1e-4
     _, unrolled = dd.dream_step(model, photo[None], 0.02)
-    assert np.abs(stepped.numpy() - unrolled.numpy()).max() > 1e-3   # the roll changes the step
+    assert np.abs(stepped.numpy() - unrolled.numpy()).max() > 1e-3  # the roll changes the step
 
 
 def test_loss_rises_over_steps_and_layers_combine(base, photo):
     model = dd.dream_model(base, ["Conv2d_3_pointwise", "Conv2d_9_pointwise"])
     out, losses, shots = dd.run_dream(model, photo, steps=8, step_size=0.02, seed=0, keep_every=4)
     assert len(losses) == 8 and len(shots) == 3 and np.array_equal(shots[0], photo)
-    assert losses[-1] > losses[0] * 1.05, losses          # gradient ASCENT: the activations grow
-    assert float(dd.dream_loss(model, out[None])) > losses[0] * 1.05   # the result, unrolled, too
+    assert losses[-1] > losses[0] * 1.05, losses  # gradient ASCENT: the activations grow
+    assert float(dd.dream_loss(model, out[None])) > losses[0] * 1.05  # the result, unrolled, too
     assert out.shape == photo.shape and -1 <= out.min() and out.max() <= 1
     # the loss of two layers is the mean of each layer's mean activation
-    a, b = (float(dd.dream_loss(dd.dream_model(base, [n]), photo[None])) for n in ("Conv2d_3_pointwise", "Conv2d_9_pointwise"))
+    a, b = (
+        float(dd.dream_loss(dd.dream_model(base, [n]), photo[None]))
+        for n in ("Conv2d_3_pointwise", "Conv2d_9_pointwise")
+    )
     assert abs(float(dd.dream_loss(model, photo[None])) - (a + b) / 2) < 1e-5
     # same seed, same dream
     again, _, _ = dd.run_dream(model, photo, steps=8, step_size=0.02, seed=0)
@@ -104,7 +116,7 @@ def test_loss_rises_over_steps_and_layers_combine(base, photo):
 
 def test_octaves(base, photo):
     assert dd.octave_sizes((100, 200), (-1, 0, 1), 1.3) == [(77, 154), (100, 200), (130, 260)]
-    assert dd.octave_sizes((40, 40), (-2,), 2.0) == [(32, 32)]   # never under the network's minimum
+    assert dd.octave_sizes((40, 40), (-2,), 2.0) == [(32, 32)]  # never under the network's minimum
     model = dd.dream_model(base, ["Conv2d_9_pointwise"])
     out, losses, sizes = dd.octave_dream(model, photo, octaves=(-1, 0), scale=1.5, steps=3)
     assert out.shape[:2] == sizes[-1] == photo.shape[:2] and len(losses) == 6
@@ -119,9 +131,17 @@ def test_bad_layers_are_refused(base):
     with pytest.raises(ValueError, match="non-empty list"):
         dd.dream_model(base, "Conv2d_9_pointwise")
     with pytest.raises(ValueError, match=r"in \[-1, 1\]"):
-        dd.run_dream(dd.dream_model(base, ["Conv2d_1_pointwise"]), np.full((32, 32, 3), 200, np.uint8), steps=1)
+        dd.run_dream(
+            dd.dream_model(base, ["Conv2d_1_pointwise"]),
+            np.full((32, 32, 3), 200, np.uint8),
+            steps=1,
+        )
     with pytest.raises(ValueError, match="steps"):
-        dd.run_dream(dd.dream_model(base, ["Conv2d_1_pointwise"]), np.zeros((32, 32, 3), np.float32), steps=-1)
+        dd.run_dream(
+            dd.dream_model(base, ["Conv2d_1_pointwise"]),
+            np.zeros((32, 32, 3), np.float32),
+            steps=-1,
+        )
 
 
 def test_full_course_network_comes_through_the_registry(monkeypatch, tmp_path):
@@ -138,7 +158,9 @@ def test_full_course_layers_exist_in_inception_v3():
     """The full-course layer names are real InceptionV3 layers (built without weights: no download)."""
     import keras
 
-    base = keras.applications.InceptionV3(include_top=False, weights=None, input_shape=(None, None, 3))
+    base = keras.applications.InceptionV3(
+        include_top=False, weights=None, input_shape=(None, None, 3)
+    )
     for layers in dd.INCEPTION_LAYERS.values():
         model = dd.dream_model(base, layers)
         assert len(dd.layer_outputs(model, np.zeros((1, 96, 96, 3), np.float32))) == len(layers)

@@ -1,4 +1,5 @@
 """Emotion helpers on the real assets: the Yale expressions, the pretrained FER2013 model, the clip."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -78,9 +79,15 @@ def test_pretrained_reads_yale_expressions(model, yale):
         for name, scale in (("[-1, 1]", em.scale_to_minus1_1), ("[0, 1]", em.scale_to_0_1)):
             p = em.classify_faces(model, image, [tuple(box)], preprocess=scale)[0]
             right[name] += em.FER2013_EMOTIONS[p.argmax()] == truth
-            happy += name == "[-1, 1]" and condition == "happy" and em.FER2013_EMOTIONS[p.argmax()] == "happy"
+            happy += (
+                name == "[-1, 1]"
+                and condition == "happy"
+                and em.FER2013_EMOTIONS[p.argmax()] == "happy"
+            )
     assert happy >= 12, happy
-    assert right["[-1, 1]"] >= 33 and right["[-1, 1]"] > right["[0, 1]"] + 5, right  # 39 vs 29 of 60
+    assert right["[-1, 1]"] >= 33 and right["[-1, 1]"] > right["[0, 1]"] + 5, (
+        right
+    )  # 39 vs 29 of 60
 
 
 def test_crop_face(real_asset):
@@ -115,7 +122,9 @@ def test_largest_box():
 def test_emotions_in_clip(model, real_asset):
     from cvcourse.video import read_frames
 
-    frames = read_frames(real_asset("videos/clip_01_tears_of_steel.mp4"), start=0, stop=180, step=10, width=480)
+    frames = read_frames(
+        real_asset("videos/clip_01_tears_of_steel.mp4"), start=0, stop=180, step=10, width=480
+    )
     p, boxes = em.emotions_in_frames(model, frames, lambda f: faces.hog_faces(f, upsample=0))
     assert p.shape == (len(frames), 7) and len(boxes) == len(frames)
     with_face = ~np.isnan(p[:, 0])
@@ -149,8 +158,11 @@ def test_timeline_shows_single_frames_and_all_frames():
 
 
 def test_load_fer2013_format(tmp_path):
-    rows = [("3", " ".join(["10"] * 2304), "Training"), ("6", " ".join(["200"] * 2304), "PublicTest"),
-            ("0", " ".join(["0"] * 2304), "Training")]
+    rows = [
+        ("3", " ".join(["10"] * 2304), "Training"),
+        ("6", " ".join(["200"] * 2304), "PublicTest"),
+        ("0", " ".join(["0"] * 2304), "Training"),
+    ]
     file = tmp_path / "fer2013.csv"
     file.write_text("emotion,pixels,Usage\n" + "".join(f"{e},{p},{u}\n" for e, p, u in rows))
     x, y = em.load_fer2013(file)

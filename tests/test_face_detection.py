@@ -1,4 +1,5 @@
 """Haar arithmetic, HOG histograms and the three face detectors on the real group photos."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -6,7 +7,13 @@ import pytest
 
 from cvcourse import assets, datasets, faces
 from cvcourse.evaluation import MatchResult, match_detections
-from cvcourse.haar import cascade_summary, count_haar_features, integral_image, rect_sum, two_rect_feature
+from cvcourse.haar import (
+    cascade_summary,
+    count_haar_features,
+    integral_image,
+    rect_sum,
+    two_rect_feature,
+)
 from cvcourse.hog import cell_histogram, gradients
 from cvcourse.images import read_image
 
@@ -40,16 +47,20 @@ def test_more_than_160000_features_in_24x24():
 
 
 def test_opencv_frontal_face_cascade_summary():
-    window, per_stage = cascade_summary(assets.path("opencv/haarcascade_frontalface_default.xml", download=False))
+    window, per_stage = cascade_summary(
+        assets.path("opencv/haarcascade_frontalface_default.xml", download=False)
+    )
     assert window == 24 and len(per_stage) == 25 and sum(per_stage) == 2913 and per_stage[0] == 9
 
 
 def test_cell_histogram_splits_votes_and_wraps_at_180():
     hist = cell_histogram(np.array([[10.0, 4.0, 6.0]]), np.array([[30.0, 0.0, 170.0]]))
     expected = np.zeros(9)
-    expected[1] += 5; expected[2] += 5   # 30° is halfway between the 20° and 40° bins
-    expected[0] += 4                     # 0° goes to the 0° bin
-    expected[8] += 3; expected[0] += 3   # 170° is halfway between 160° and 180° (= 0°)
+    expected[1] += 5
+    expected[2] += 5  # 30° is halfway between the 20° and 40° bins
+    expected[0] += 4  # 0° goes to the 0° bin
+    expected[8] += 3
+    expected[0] += 3  # 170° is halfway between 160° and 180° (= 0°)
     assert np.allclose(hist, expected)
     with pytest.raises(ValueError, match="shape"):
         cell_histogram(np.ones((2, 2)), np.ones((3, 3)))
@@ -67,14 +78,15 @@ def test_gradients_are_the_centred_differences_notebook_01_writes_out():
     rng = np.random.default_rng(1)
     gray = rng.integers(0, 256, (12, 14)).astype(np.uint8)
     g = gray.astype(float)
-    gx = g[1:-1, 2:] - g[1:-1, :-2]          # right neighbour − left neighbour
-    gy = g[2:, 1:-1] - g[:-2, 1:-1]          # neighbour below − neighbour above
+    gx = g[1:-1, 2:] - g[1:-1, :-2]  # right neighbour − left neighbour
+    gy = g[2:, 1:-1] - g[:-2, 1:-1]  # neighbour below − neighbour above
     magnitude, direction = gradients(gray)
-    assert np.allclose(magnitude[1:-1, 1:-1], np.sqrt(gx ** 2 + gy ** 2))
+    assert np.allclose(magnitude[1:-1, 1:-1], np.sqrt(gx**2 + gy**2))
     assert np.allclose(direction[1:-1, 1:-1], np.degrees(np.arctan2(gy, gx)) % 180)
     assert direction.min() >= 0 and direction.max() < 180
     # the mirrored border and the values agree with OpenCV's Sobel(ksize=1) and cartToPolar
     import cv2
+
     sx = cv2.Sobel(g.astype(np.float32), cv2.CV_32F, 1, 0, ksize=1)
     sy = cv2.Sobel(g.astype(np.float32), cv2.CV_32F, 0, 1, ksize=1)
     assert np.allclose(magnitude, cv2.magnitude(sx, sy), atol=1e-3)
@@ -82,6 +94,7 @@ def test_gradients_are_the_centred_differences_notebook_01_writes_out():
 
 def test_notebook_01s_eye_cell_and_its_block(real_asset):
     import cv2
+
     gray = cv2.cvtColor(read_image(real_asset("photos/grace_hopper.jpg")), cv2.COLOR_BGR2GRAY)
     magnitude, direction = gradients(gray)
     assert magnitude[186, 294:302].round().astype(int).tolist() == [68, 35, 71, 68, 126, 40, 24, 25]
@@ -93,8 +106,13 @@ def test_notebook_01s_eye_cell_and_its_block(real_asset):
 
     def block(p):
         m, d = gradients(p)
-        return np.concatenate([cell_histogram(m[r:r + 8, c:c + 8], d[r:r + 8, c:c + 8])
-                               for r in (0, 8) for c in (0, 8)])
+        return np.concatenate(
+            [
+                cell_histogram(m[r : r + 8, c : c + 8], d[r : r + 8, c : c + 8])
+                for r in (0, 8)
+                for c in (0, 8)
+            ]
+        )
 
     full, half = block(patch), block(0.5 * patch)
     assert np.allclose(half, full / 2)
@@ -117,7 +135,9 @@ def group_photos(real_asset):
 
 def score(detect, group_photos) -> MatchResult:
     truth, photos = group_photos
-    return sum((match_detections(detect(photos[n]), truth[n]) for n in photos), MatchResult(0, 0, 0))
+    return sum(
+        (match_detections(detect(photos[n]), truth[n]) for n in photos), MatchResult(0, 0, 0)
+    )
 
 
 def test_hog_finds_all_18_faces(group_photos):

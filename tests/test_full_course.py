@@ -18,6 +18,7 @@ fresh ``build/full_course/downloads`` (``CVCOURSE_DOWNLOAD_DIR``), never the rep
 Each notebook's wall and CPU seconds (the kernel's user + system time: on a loaded machine the
 wall time says little) and outcome are appended to ``build/full_course/results.csv``.
 """
+
 from __future__ import annotations
 
 import csv
@@ -46,11 +47,22 @@ CUTS: dict[str, dict[str, object]] = {
     "01": {"VIDEO_START": 40, "VIDEO_STOP": 200, "VIDEO_STEP": 8},
     "02": {},
     "03": {"OTHER_STOP": 460},
-    "04": {"FASHION_TRAIN": 6000, "FASHION_TEST": 1000, "FASHION_EPOCHS": 5,
-           "CHARACTERS_PER_CLASS": 200, "CHARACTER_EPOCHS": 20},
+    "04": {
+        "FASHION_TRAIN": 6000,
+        "FASHION_TEST": 1000,
+        "FASHION_EPOCHS": 5,
+        "CHARACTERS_PER_CLASS": 200,
+        "CHARACTER_EPOCHS": 20,
+    },
     "05": {"N_TRAIN": 15000, "EPOCHS": 8},
-    "06": {"N_TRAIN": 10, "N_VAL": 20, "IMAGE_SIZE": 75, "EPOCHS_SCRATCH": 5, "EPOCHS_HEAD": 5,
-           "EPOCHS_FINE": 2},
+    "06": {
+        "N_TRAIN": 10,
+        "N_VAL": 20,
+        "IMAGE_SIZE": 75,
+        "EPOCHS_SCRATCH": 5,
+        "EPOCHS_HEAD": 5,
+        "EPOCHS_FINE": 2,
+    },
     "07": {"EPOCHS": 3, "VIDEO_START": 80, "VIDEO_STOP": 180, "VIDEO_STEP": 10},
     "08": {"N_TRAIN": None, "N_TEST": None, "EPOCHS": 10, "CONV_EPOCHS": 5},
     "09": {"INPUT_SIZE": 160, "INPUT_SIZES": [128, 160], "VIDEO_STOP": 30, "VIDEO_STEP": 10},
@@ -70,7 +82,13 @@ CUTS: dict[str, dict[str, object]] = {
 OVERRIDDEN: dict[str, tuple[str, ...]] = {
     "01": ("VIDEO_START", "VIDEO_STOP", "VIDEO_STEP"),
     "03": ("OTHER_STOP",),
-    "04": ("FASHION_TRAIN", "FASHION_TEST", "FASHION_EPOCHS", "CHARACTERS_PER_CLASS", "CHARACTER_EPOCHS"),
+    "04": (
+        "FASHION_TRAIN",
+        "FASHION_TEST",
+        "FASHION_EPOCHS",
+        "CHARACTERS_PER_CLASS",
+        "CHARACTER_EPOCHS",
+    ),
     "05": ("N_TRAIN", "EPOCHS"),
     "06": ("N_TRAIN", "N_VAL", "IMAGE_SIZE"),
     "07": ("EPOCHS", "VIDEO_START", "VIDEO_STOP", "VIDEO_STEP"),
@@ -88,35 +106,95 @@ OVERRIDDEN: dict[str, tuple[str, ...]] = {
 # assert statements holding the text are, in their cell (they check what only the real trained
 # weights or data can give). Nothing else is skipped, and a marker that no longer matches fails.
 SKIPPED_STEPS: dict[str, list[tuple[str, str, str]]] = {
-    "05": [("assert", marker, "the CNN's accuracy bars (85 %, above the dense network's) are for "
-            "the full 60,000 images × 15 epochs; augmented and cut to 15,000 × 8 it reaches about 84 %")
-           for marker in ("cnn_accuracy > 0.85", "cnn_accuracy > dense_accuracy")],
-    "06": [("assert", marker, "transfer from ImageNet beating the small CNN by these margins needs "
-            "InceptionV3's ImageNet weights (the stand-in's random base reaches about 88 %)")
-           for marker in ("head_accuracy >= 0.93", "margin >= 0.04", "hw_head_accuracy > 0.85",
-                          "hw_head_accuracy > hw_scratch_accuracy")],
-    "08": [("assert", "ae_mse[2] < pca_mse[2]",
+    "05": [
+        (
+            "assert",
+            marker,
+            "the CNN's accuracy bars (85 %, above the dense network's) are for "
+            "the full 60,000 images × 15 epochs; augmented and cut to 15,000 × 8 it reaches about 84 %",
+        )
+        for marker in ("cnn_accuracy > 0.85", "cnn_accuracy > dense_accuracy")
+    ],
+    "06": [
+        (
+            "assert",
+            marker,
+            "transfer from ImageNet beating the small CNN by these margins needs "
+            "InceptionV3's ImageNet weights (the stand-in's random base reaches about 88 %)",
+        )
+        for marker in (
+            "head_accuracy >= 0.93",
+            "margin >= 0.04",
+            "hw_head_accuracy > 0.85",
+            "hw_head_accuracy > hw_scratch_accuracy",
+        )
+    ],
+    "08": [
+        (
+            "assert",
+            "ae_mse[2] < pca_mse[2]",
             "the autoencoder beats PCA at codes of 2 and 8 numbers after the full 60,000 MNIST "
-            "digits × 50 epochs, not on 3,000 stand-in digits × 10")],
-    "09": [("cell", "count_crossings(traffic, LINE_Y)",
+            "digits × 50 epochs, not on 3,000 stand-in digits × 10",
+        )
+    ],
+    "09": [
+        (
+            "cell",
+            "count_crossings(traffic, LINE_Y)",
             "counting the 4 vehicles that cross the line needs YOLOv4's trained weights "
-            "(the stand-in finds nothing)")],
-    "11": [("assert", marker, "the grid-artefact bars are measured on MobileNet (default mode); on "
-            "InceptionV3 only its real ImageNet weights can say whether they hold")
-           for marker in ("grid_loss[1] < grid_loss[0] - 0.2", "max(rolled_loss) - min(rolled_loss) < 0.1")]
-          + [("assert", "np.mean(others < gain[CHANNEL]) >= 0.9",
-              "one channel outgrowing 90 % of the others needs InceptionV3's trained channels (the "
-              "stand-in's random ones rise together)")],
-    "12": [("assert", 'final["style"] < history["style"][0] / 10',
+            "(the stand-in finds nothing)",
+        )
+    ],
+    "11": [
+        (
+            "assert",
+            marker,
+            "the grid-artefact bars are measured on MobileNet (default mode); on "
+            "InceptionV3 only its real ImageNet weights can say whether they hold",
+        )
+        for marker in (
+            "grid_loss[1] < grid_loss[0] - 0.2",
+            "max(rolled_loss) - min(rolled_loss) < 0.1",
+        )
+    ]
+    + [
+        (
+            "assert",
+            "np.mean(others < gain[CHANNEL]) >= 0.9",
+            "one channel outgrowing 90 % of the others needs InceptionV3's trained channels (the "
+            "stand-in's random ones rise together)",
+        )
+    ],
+    "12": [
+        (
+            "assert",
+            'final["style"] < history["style"][0] / 10',
             "the style loss falls tenfold over the full 1,000 steps on VGG19's ImageNet weights, "
-            "not in 40 steps on the stand-in's random VGG19")]
-          + [("assert", marker, "the grid shortcut and its pattern are measured on MobileNet (default "
-              "mode); on VGG19 only its real ImageNet weights can say whether they hold")
-             for marker in ('final_style["no roll"] < final_style["roll"] / 2', "no_roll[0].min() > 5",
-                            "rolled[0].max() < 1.3")],
-    "13": [("assert", marker, "the training dynamics (who leads when, who ends ahead) are those of the "
-            "real data: 20 epochs of MNIST, not 2 of 3,000 stand-in digits")
-           for marker in ("f20 > r20 + 0.1", "0.35 < p < 0.75", "d_last < 2 * np.log(2) < 2 * g_last")],
+            "not in 40 steps on the stand-in's random VGG19",
+        )
+    ]
+    + [
+        (
+            "assert",
+            marker,
+            "the grid shortcut and its pattern are measured on MobileNet (default "
+            "mode); on VGG19 only its real ImageNet weights can say whether they hold",
+        )
+        for marker in (
+            'final_style["no roll"] < final_style["roll"] / 2',
+            "no_roll[0].min() > 5",
+            "rolled[0].max() < 1.3",
+        )
+    ],
+    "13": [
+        (
+            "assert",
+            marker,
+            "the training dynamics (who leads when, who ends ahead) are those of the "
+            "real data: 20 epochs of MNIST, not 2 of 3,000 stand-in digits",
+        )
+        for marker in ("f20 > r20 + 0.1", "0.35 < p < 0.75", "d_last < 2 * np.log(2) < 2 * g_last")
+    ],
     "14": [("cell", "load_mask_rcnn(", "Mask R-CNN: its frozen TensorFlow graph has no stand-in")],
 }
 
@@ -128,9 +206,16 @@ def notebook_id(path: Path) -> str:
 def missing_real_assets() -> list[str]:
     """Real files the full-course run needs from CVCOURSE_ASSETS that are not on disk: every
     default-mode asset, and the full mode's real text files (those with a sha256)."""
-    wanted = [a.name for a in assets.registry().values()
-              if a.mode == "default" or (a.mode == "full" and a.sha256 and a.name.rsplit(".", 1)[-1] in
-                                         ("cfg", "names", "prototxt"))]
+    wanted = [
+        a.name
+        for a in assets.registry().values()
+        if a.mode == "default"
+        or (
+            a.mode == "full"
+            and a.sha256
+            and a.name.rsplit(".", 1)[-1] in ("cfg", "names", "prototxt")
+        )
+    ]
     return [name for name in wanted if assets.locate(name) is None]
 
 
@@ -157,14 +242,23 @@ def full_course_env(stand_ins):
     shutil.rmtree(downloads, ignore_errors=True)
     downloads.mkdir(parents=True)
     real = [p for p in os.environ.get(assets.ENV_DIRS, "").split(os.pathsep) if p]
-    return {assets.ENV_DIRS: os.pathsep.join([str(stand_ins), *real]), assets.ENV_OFFLINE: "1",
-            assets.ENV_DOWNLOAD_DIR: str(downloads)}
+    return {
+        assets.ENV_DIRS: os.pathsep.join([str(stand_ins), *real]),
+        assets.ENV_OFFLINE: "1",
+        assets.ENV_DOWNLOAD_DIR: str(downloads),
+    }
 
 
 def assigns(source: str, name: str) -> bool:
     """True when a line of ``source`` assigns ``name`` (alone or in a tuple), not only reads it."""
-    return re.search(rf"^[ \t]*(?:[\w.]+[ \t]*,[ \t]*)*{name}[ \t]*(?:,[ \t]*[\w.]+[ \t]*)*=(?!=)",
-                     source, flags=re.MULTILINE) is not None
+    return (
+        re.search(
+            rf"^[ \t]*(?:[\w.]+[ \t]*,[ \t]*)*{name}[ \t]*(?:,[ \t]*[\w.]+[ \t]*)*=(?!=)",
+            source,
+            flags=re.MULTILINE,
+        )
+        is not None
+    )
 
 
 def prepare(path: Path, out: Path) -> list[str]:
@@ -176,14 +270,27 @@ def prepare(path: Path, out: Path) -> list[str]:
     first = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", ()))
     changes = []
     names = OVERRIDDEN.get(key, ())
-    setters = {n: [i for i, c in enumerate(nb.cells) if i > first and c.cell_type == "code"
-                   and "FULL_COURSE" in c.source and assigns(c.source, n)] for n in names}
+    setters = {
+        n: [
+            i
+            for i, c in enumerate(nb.cells)
+            if i > first
+            and c.cell_type == "code"
+            and "FULL_COURSE" in c.source
+            and assigns(c.source, n)
+        ]
+        for n in names
+    }
     stale = [n for n, cells in setters.items() if not cells]
-    assert not stale, f"{path.name} no longer sets {stale} after its parameters: remove them from OVERRIDDEN"
+    assert not stale, (
+        f"{path.name} no longer sets {stale} after its parameters: remove them from OVERRIDDEN"
+    )
     for index in sorted({cells[0] for cells in setters.values()}, reverse=True):
         here = [n for n in names if setters[n][0] == index]
-        cell = nbformat.v4.new_code_cell("# full-course test: the cuts again (issue 21)\n"
-                                         + "".join(f"{n} = {CUTS[key][n]!r}\n" for n in here))
+        cell = nbformat.v4.new_code_cell(
+            "# full-course test: the cuts again (issue 21)\n"
+            + "".join(f"{n} = {CUTS[key][n]!r}\n" for n in here)
+        )
         cell.metadata["tags"] = ["full-course-cuts"]
         nb.cells.insert(index + 1, cell)
         changes.append(f"cuts {here} re-applied after cell {index}")
@@ -203,12 +310,15 @@ def without_asserts(source: str, marker: str, note: str) -> str:
     import ast
 
     lines = source.splitlines()
-    found = [node for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Assert)
-             and marker in ast.get_source_segment(source, node)]
+    found = [
+        node
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Assert) and marker in ast.get_source_segment(source, node)
+    ]
     assert found, f"no assert statement holds {marker!r}: update SKIPPED_STEPS"
     for node in sorted(found, key=lambda n: -n.lineno):
-        indent = lines[node.lineno - 1][:node.col_offset]
-        lines[node.lineno - 1:node.end_lineno] = [indent + note]
+        indent = lines[node.lineno - 1][: node.col_offset]
+        lines[node.lineno - 1 : node.end_lineno] = [indent + note]
     return "\n".join(lines) + "\n"
 
 
@@ -241,22 +351,36 @@ def test_notebook_runs_in_full_course_mode(notebook, full_course_env, monkeypatc
     key = notebook_id(notebook)
     assert key in CUTS, f"{notebook.name} has no entry in CUTS"
     for name, value in full_course_env.items():
-        monkeypatch.setenv(name, value)   # the kernel inherits this process's environment
+        monkeypatch.setenv(name, value)  # the kernel inherits this process's environment
     source = tmp_path / notebook.name
     changes = prepare(notebook, source)
     start, cpu = time.perf_counter(), children_cpu_s()
     outcome = "ok"
     try:
         papermill.execute_notebook(
-            str(source), str(tmp_path / f"executed_{notebook.name}"),
-            parameters={"FULL_COURSE": True, **CUTS[key]}, kernel_name="python3", cwd=str(notebook.parent),
-            execution_timeout=CELL_TIMEOUT_S, progress_bar=False, log_output=False,
-            request_save_on_cell_execute=False)
+            str(source),
+            str(tmp_path / f"executed_{notebook.name}"),
+            parameters={"FULL_COURSE": True, **CUTS[key]},
+            kernel_name="python3",
+            cwd=str(notebook.parent),
+            execution_timeout=CELL_TIMEOUT_S,
+            progress_bar=False,
+            log_output=False,
+            request_save_on_cell_execute=False,
+        )
     except Exception as exc:  # papermill's PapermillExecutionError, or a timeout
         outcome = f"{type(exc).__name__}: {failure_text(exc)}"
-        raise AssertionError(f"{notebook.name} in full-course mode ({'; '.join(changes) or 'as it is'}):\n"
-                             f"{failure_text(exc)}") from None
+        raise AssertionError(
+            f"{notebook.name} in full-course mode ({'; '.join(changes) or 'as it is'}):\n"
+            f"{failure_text(exc)}"
+        ) from None
     finally:
-        record({"notebook": notebook.name, "wall_s": f"{time.perf_counter() - start:.1f}",
+        record(
+            {
+                "notebook": notebook.name,
+                "wall_s": f"{time.perf_counter() - start:.1f}",
                 "cpu_s": f"{children_cpu_s() - cpu:.1f}",
-                "outcome": outcome, "changes": "; ".join(changes)})
+                "outcome": outcome,
+                "changes": "; ".join(changes),
+            }
+        )

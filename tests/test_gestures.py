@@ -1,4 +1,5 @@
 """Gesture rules on constructed keypoints, action counting on signals, and both on real frames."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -16,20 +17,31 @@ def make_pose(**points: tuple[float, float]) -> pose.Pose:
     return result
 
 
-STANDING = dict(Head=(100, 50), Neck=(100, 80), Right_shoulder=(80, 85), Left_shoulder=(120, 85),
-                Right_elbow=(75, 130), Left_elbow=(125, 130))
+STANDING = dict(
+    Head=(100, 50),
+    Neck=(100, 80),
+    Right_shoulder=(80, 85),
+    Left_shoulder=(120, 85),
+    Right_elbow=(75, 130),
+    Left_elbow=(125, 130),
+)
 
 
 def test_arms_up_when_both_wrists_are_above_the_head():
     assert gestures.arms_up(make_pose(**STANDING, Right_wrist=(70, 20), Left_wrist=(130, 25)))
 
 
-@pytest.mark.parametrize("wrists", [
-    dict(Right_wrist=(70, 170), Left_wrist=(130, 170)),   # arms down
-    dict(Right_wrist=(70, 20), Left_wrist=(130, 170)),    # only one arm up
-    dict(Right_wrist=(70, 60), Left_wrist=(130, 60)),     # wrists at chin height: below the head point
-    dict(Right_wrist=(70, 20)),                           # left wrist not found: no guess
-])
+@pytest.mark.parametrize(
+    "wrists",
+    [
+        dict(Right_wrist=(70, 170), Left_wrist=(130, 170)),  # arms down
+        dict(Right_wrist=(70, 20), Left_wrist=(130, 170)),  # only one arm up
+        dict(
+            Right_wrist=(70, 60), Left_wrist=(130, 60)
+        ),  # wrists at chin height: below the head point
+        dict(Right_wrist=(70, 20)),  # left wrist not found: no guess
+    ],
+)
 def test_arms_up_is_false_otherwise(wrists):
     assert not gestures.arms_up(make_pose(**STANDING, **wrists))
 
@@ -56,7 +68,10 @@ def test_synthetic_pose_has_the_asked_elbow_angle():
     for angle in (170, 90, 40):
         p = gestures.synthetic_pose((100, 100), angle)
         assert gestures.pose_angle(p, *gestures.ELBOW["Right"]) == pytest.approx(angle)
-    assert gestures.pose_angle(gestures.synthetic_pose((100, 100), 90), *gestures.ELBOW["Left"]) is None
+    assert (
+        gestures.pose_angle(gestures.synthetic_pose((100, 100), 90), *gestures.ELBOW["Left"])
+        is None
+    )
     folded = gestures.synthetic_pose((100, 100), 90)
     folded["Right wrist"] = folded["Right elbow"]  # two points in one heat-map cell: no angle
     assert gestures.pose_angle(folded, *gestures.ELBOW["Right"]) is None
@@ -93,7 +108,9 @@ def test_real_standing_person_has_no_arms_up(real_asset):
     from cvcourse.images import read_image
 
     model_file = real_asset(pose.MOVENET_MODEL)
-    person = pose.MoveNetPose(model_file).estimate(read_image(real_asset("detection_images/person.jpg")))
+    person = pose.MoveNetPose(model_file).estimate(
+        read_image(real_asset("detection_images/person.jpg"))
+    )
     assert not gestures.arms_up(person)
     angle = gestures.pose_angle(person, *gestures.ELBOW["Right"])
     assert angle is not None and 140 < angle < 180  # arms hanging almost straight

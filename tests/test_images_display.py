@@ -1,4 +1,5 @@
 """Reading/checking images and the display helpers, on real photos."""
+
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -32,14 +33,17 @@ def test_read_image_errors(tmp_path):
         read_image(bad)
 
 
-@pytest.mark.parametrize("value, error, message", [
-    (None, TypeError, "cv2.imread"),
-    ("photo.jpg", TypeError, "numpy array"),
-    (np.zeros((4, 4, 5), np.uint8), ValueError, "shape"),
-    (np.zeros((2, 2, 2, 3), np.uint8), ValueError, "shape"),
-    (np.zeros((4, 4), bool), ValueError, "dtype"),
-    (np.zeros((0, 4), np.uint8), ValueError, "empty"),
-])
+@pytest.mark.parametrize(
+    "value, error, message",
+    [
+        (None, TypeError, "cv2.imread"),
+        ("photo.jpg", TypeError, "numpy array"),
+        (np.zeros((4, 4, 5), np.uint8), ValueError, "shape"),
+        (np.zeros((2, 2, 2, 3), np.uint8), ValueError, "shape"),
+        (np.zeros((4, 4), bool), ValueError, "dtype"),
+        (np.zeros((0, 4), np.uint8), ValueError, "empty"),
+    ],
+)
 def test_wrong_image_types_are_refused(value, error, message):
     with pytest.raises(error, match=message):
         check_image(value)
@@ -51,7 +55,9 @@ def test_resize_to_width_keeps_aspect(hopper):
 
 
 def test_draw_boxes_draws_on_a_copy(hopper):
-    out = display.draw_boxes(hopper, [(100, 120, 200, 220)], labels=["face 0.99"], color=(0, 255, 0))
+    out = display.draw_boxes(
+        hopper, [(100, 120, 200, 220)], labels=["face 0.99"], color=(0, 255, 0)
+    )
     assert out is not hopper and not np.array_equal(out, hopper)
     assert tuple(out[200, 100]) == (0, 255, 0)  # left edge of the box
     assert np.array_equal(out[400:, 400:], hopper[400:, 400:])  # far from the box: untouched
@@ -62,13 +68,17 @@ def test_draw_boxes_draws_on_a_copy(hopper):
 
 
 def test_draw_landmarks_skips_missing_points(hopper):
-    out = display.draw_landmarks(hopper, [(50, 50), None, (80, 60)], pairs=[(0, 1), (0, 2)], color=(255, 0, 0))
+    out = display.draw_landmarks(
+        hopper, [(50, 50), None, (80, 60)], pairs=[(0, 1), (0, 2)], color=(255, 0, 0)
+    )
     assert tuple(out[50, 50]) == (255, 0, 0)
     assert not np.array_equal(out[55, 65], hopper[55, 65])  # on the line from point 0 to point 2
 
 
 def test_image_grid_and_titles(hopper):
-    fig = display.image_grid([hopper, hopper[..., 0], to_rgb(hopper)], titles=["bgr", "gray", "rgb"], cols=2)
+    fig = display.image_grid(
+        [hopper, hopper[..., 0], to_rgb(hopper)], titles=["bgr", "gray", "rgb"], cols=2
+    )
     titles = [ax.get_title() for ax in fig.axes]
     assert titles[:3] == ["bgr", "gray", "rgb"] and len(fig.axes) == 4
     shown = fig.axes[0].images[0].get_array()
@@ -126,9 +136,15 @@ def test_show_video_embeds_an_h264_mp4(hopper):
 
 def test_frame_strip_titles_real_frame_numbers(hopper, monkeypatch):
     shown = {}
-    monkeypatch.setattr(display, "show_images", lambda images, titles, **kw: shown.update(images=images, titles=titles))
+    monkeypatch.setattr(
+        display,
+        "show_images",
+        lambda images, titles, **kw: shown.update(images=images, titles=titles),
+    )
     frames = [hopper[:100, :100]] * 11
-    display.show_frame_strip(frames, n=3, numbers=range(40, 84, 4))  # frames 40, 44, …, 80 of a video
+    display.show_frame_strip(
+        frames, n=3, numbers=range(40, 84, 4)
+    )  # frames 40, 44, …, 80 of a video
     assert shown["titles"] == ["frame 40", "frame 60", "frame 80"] and len(shown["images"]) == 3
     display.show_frame_strip(frames, n=3)
     assert shown["titles"] == ["frame 0", "frame 5", "frame 10"]

@@ -1,4 +1,5 @@
 """The Keras MobileNet v1 rebuilt from the TF Lite file computes what the TF Lite interpreter does."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -7,8 +8,13 @@ import pytest
 from cvcourse import assets, mobilenet, tflite
 from cvcourse.images import read_image
 
-PHOTOS = ["photos/grace_hopper.jpg", "detection_images/dog.jpg", "detection_images/person.jpg",
-          "faces_group/2008_001322.jpg", "style_transfer/great_wave_kanagawa.jpg"]
+PHOTOS = [
+    "photos/grace_hopper.jpg",
+    "detection_images/dog.jpg",
+    "detection_images/person.jpg",
+    "faces_group/2008_001322.jpg",
+    "style_transfer/great_wave_kanagawa.jpg",
+]
 
 
 # taken at import, before a test isolates the environment from the real folders
@@ -22,11 +28,13 @@ def _find(name: str):
 @pytest.fixture(scope="module")
 def files():
     """``files(name)`` → the local path of a real course asset, or skip naming it."""
+
     def find(name):
         found = _find(name)
         if found is None:
             pytest.skip(f"asset {name} not found locally (set CVCOURSE_ASSETS)")
         return found
+
     return find
 
 
@@ -51,7 +59,9 @@ def test_probabilities_match_tflite_on_real_photos(net, photos, files):
     assert keras_p.shape == lite_p.shape == (len(photos), 1001)
     assert np.abs(keras_p - lite_p).max() < 1e-4, np.abs(keras_p - lite_p).max()
     for k, l in zip(keras_p, lite_p):
-        assert [c for c, _ in mobilenet.top_k(k, labels)] == [c for c, _ in mobilenet.top_k(l, labels)]
+        assert [c for c, _ in mobilenet.top_k(k, labels)] == [
+            c for c, _ in mobilenet.top_k(l, labels)
+        ]
     # and they are real answers, not a coincidence of two broken models
     assert "military uniform" in [c for c, _ in mobilenet.top_k(keras_p[0], labels)]
     assert any("husky" in c or "malamute" in c for c, _ in mobilenet.top_k(keras_p[1], labels, 3))
@@ -66,12 +76,23 @@ def test_architecture_matches_the_flat_buffer(files):
     convs = []
     for op in graph.operators:
         code = m.operatorCodes[op.opcodeIndex]
-        if max(code.builtinCode, code.deprecatedBuiltinCode) in (schema.BuiltinOperator.CONV_2D,
-                                                                  schema.BuiltinOperator.DEPTHWISE_CONV_2D):
+        if max(code.builtinCode, code.deprecatedBuiltinCode) in (
+            schema.BuiltinOperator.CONV_2D,
+            schema.BuiltinOperator.DEPTHWISE_CONV_2D,
+        ):
             o = op.builtinOptions
             name = graph.tensors[op.outputs[0]].name.decode()
             kernel = graph.tensors[op.inputs[1]].shape
-            convs.append((name, o.strideH, o.strideW, o.padding, o.fusedActivationFunction, tuple(kernel[1:3])))
+            convs.append(
+                (
+                    name,
+                    o.strideH,
+                    o.strideW,
+                    o.padding,
+                    o.fusedActivationFunction,
+                    tuple(kernel[1:3]),
+                )
+            )
     keras_model = mobilenet.build_mobilenet_v1()
     assert len(convs) == len(mobilenet.layer_names()) + 1  # + the Logits 1×1 convolution
     for (name, sh, sw, padding, act, kernel), layer_name in zip(convs, mobilenet.layer_names()):
@@ -88,8 +109,11 @@ def test_inner_layers_match_tflite(net, photos, files):
     model, _ = net
     cls = tflite.interpreter_class()
     resolver = __import__(cls.__module__, fromlist=["OpResolverType"]).OpResolverType
-    interpreter = cls(model_path=str(files(mobilenet.MODEL_ASSET)), experimental_preserve_all_tensors=True,
-                      experimental_op_resolver_type=resolver.BUILTIN_WITHOUT_DEFAULT_DELEGATES)  # keeps every tensor
+    interpreter = cls(
+        model_path=str(files(mobilenet.MODEL_ASSET)),
+        experimental_preserve_all_tensors=True,
+        experimental_op_resolver_type=resolver.BUILTIN_WITHOUT_DEFAULT_DELEGATES,
+    )  # keeps every tensor
     interpreter.allocate_tensors()
     x = mobilenet.preprocess_batch(photos[:1])
     tflite.run(interpreter, x)
@@ -112,7 +136,9 @@ def test_feature_extractor_any_size_and_differentiable(files):
         y = tf.reduce_sum(base(x))
     g = tape.gradient(y, x)
     assert g.shape == x.shape and float(tf.reduce_max(tf.abs(g))) > 0
-    maps = mobilenet.build_feature_extractor(64, layer="Conv2d_5_pointwise", model_file=files(mobilenet.MODEL_ASSET))
+    maps = mobilenet.build_feature_extractor(
+        64, layer="Conv2d_5_pointwise", model_file=files(mobilenet.MODEL_ASSET)
+    )
     assert maps.output_shape == (None, 8, 8, 64)
 
 

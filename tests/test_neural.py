@@ -1,4 +1,5 @@
 """cvcourse.neural: the numbers of the neural-network slides, and real behaviour of the code."""
+
 from __future__ import annotations
 
 import matplotlib
@@ -22,6 +23,7 @@ def xor_step():
 
 # --- artificial neuron and activation functions ---------------------------------------------
 
+
 def test_weighted_sum_and_step_of_the_slides():
     assert neural.weighted_sum([35, 25], [0.8, 0.1]) == pytest.approx(30.5)
     assert neural.weighted_sum([35, 25], [-0.8, 0.1]) == pytest.approx(-25.5)
@@ -36,7 +38,9 @@ def test_weighted_sum_rejects_mismatched_lengths():
 
 def test_activation_functions():
     assert neural.sigmoid(0) == 0.5
-    assert neural.sigmoid(20) == pytest.approx(1, abs=1e-8) and neural.sigmoid(-20) == pytest.approx(0, abs=1e-8)
+    assert neural.sigmoid(20) == pytest.approx(1, abs=1e-8) and neural.sigmoid(
+        -20
+    ) == pytest.approx(0, abs=1e-8)
     assert neural.sigmoid_derivative(0.1) == pytest.approx(0.09)  # the slides' d = 0.1 * (1 - 0.1)
     assert neural.tanh(0) == 0 and neural.tanh(10) == pytest.approx(1)
     np.testing.assert_array_equal(neural.relu([-2, 0, 3]), [0, 0, 3])
@@ -54,12 +58,18 @@ def test_tanh_and_softmax_are_the_slides_formulas():
 
 
 def test_hidden_neuron_rule_of_thumb():
-    assert [neural.hidden_neurons(i, o) for i, o in [(2, 1), (7, 1), (8, 2), (4, 3)]] == [1.5, 4, 5, 3.5]
+    assert [neural.hidden_neurons(i, o) for i, o in [(2, 1), (7, 1), (8, 2), (4, 3)]] == [
+        1.5,
+        4,
+        5,
+        3.5,
+    ]
     with pytest.raises(ValueError):
         neural.hidden_neurons(0, 1)
 
 
 # --- perceptron --------------------------------------------------------------------------------
+
 
 def test_perceptron_learns_and_as_on_the_slides():
     history = neural.train_perceptron(X, neural.LOGIC_TARGETS["AND"], learning_rate=0.1)
@@ -97,8 +107,12 @@ def test_nand_needs_a_bias():
     assert not neural.train_perceptron(X, nand, max_epochs=30)[-1].converged
     history = neural.train_perceptron(neural.with_bias_input(X), nand)
     assert history[-1].converged
-    np.testing.assert_array_equal(neural.perceptron_predict(neural.with_bias_input(X), history[-1].weights), nand)
-    np.testing.assert_array_equal(neural.perceptron_predict(neural.with_bias_input(X), [-0.5, -0.5, 1.5]), nand)
+    np.testing.assert_array_equal(
+        neural.perceptron_predict(neural.with_bias_input(X), history[-1].weights), nand
+    )
+    np.testing.assert_array_equal(
+        neural.perceptron_predict(neural.with_bias_input(X), [-0.5, -0.5, 1.5]), nand
+    )
 
 
 def test_perceptron_rejects_bad_shapes():
@@ -124,6 +138,7 @@ def test_decision_line():
 
 # --- the slides' XOR network, by hand -----------------------------------------------------------
 
+
 def test_xor_forward_pass(xor_step):
     fw = xor_step.forward
     np.testing.assert_allclose(fw.hidden_sums[3], [-0.066, -1.317, -1.430], atol=1e-12)
@@ -143,8 +158,10 @@ def test_xor_losses():
     assert round(neural.mean_squared_error(XOR, out), 3) == 0.254
     assert round(neural.root_mean_squared_error(XOR, out), 3) == 0.504
     assert round(neural.mean_squared_error(XOR, [0.405, 0.431, 0.436, 0.458]), 3) == 0.254
-    np.testing.assert_allclose(neural.output_errors(XOR, [0.405, 0.431, 0.436, 0.458])[:, 0],
-                               [-0.405, 0.569, 0.564, -0.458])
+    np.testing.assert_allclose(
+        neural.output_errors(XOR, [0.405, 0.431, 0.436, 0.458])[:, 0],
+        [-0.405, 0.569, 0.564, -0.458],
+    )
 
 
 def test_xor_deltas(xor_step):
@@ -153,7 +170,12 @@ def test_xor_deltas(xor_step):
     slides = [-0.097, 0.139, 0.138, -0.113]
     np.testing.assert_allclose(neural.truncate(xor_step.delta_output[:, 0]), slides)
     np.testing.assert_allclose(xor_step.delta_output[:, 0], slides, atol=1.1e-3)
-    slides_hidden = [[0.000, 0.021, -0.003], [-0.000, -0.028, 0.004], [-0.000, -0.026, 0.004], [0.000, 0.016, -0.002]]
+    slides_hidden = [
+        [0.000, 0.021, -0.003],
+        [-0.000, -0.028, 0.004],
+        [-0.000, -0.026, 0.004],
+        [0.000, 0.016, -0.002],
+    ]
     np.testing.assert_allclose(xor_step.delta_hidden, slides_hidden, atol=1.1e-3)
     # (the slides computed these from already-cut numbers, e.g. 0.218 * (-0.893) * 0.138 → -0.026
     # where full precision gives -0.0271)
@@ -161,8 +183,10 @@ def test_xor_deltas(xor_step):
 
 def test_xor_weight_update(xor_step):
     fw = xor_step.forward
-    np.testing.assert_allclose(neural.input_times_delta(fw.hidden_activations, xor_step.delta_output)[:, 0].round(3),
-                               [0.033, 0.022, 0.021])
+    np.testing.assert_allclose(
+        neural.input_times_delta(fw.hidden_activations, xor_step.delta_output)[:, 0].round(3),
+        [0.033, 0.022, 0.021],
+    )
     np.testing.assert_allclose(xor_step.mlp.w_output[:, 0].round(3), [-0.007, -0.886, 0.154])
     slides = np.array([[-0.424, -0.743, -0.960], [0.358, -0.580, -0.468]])
     ours = xor_step.mlp.w_hidden.round(3)
@@ -170,8 +194,12 @@ def test_xor_weight_update(xor_step):
     assert same.sum() == 4  # -0.9606 and -0.5805 round to -0.961 and -0.581
     np.testing.assert_allclose(xor_step.mlp.w_hidden, slides, atol=1.1e-3)
     # updated_weights is the formula weight + input * delta * learning_rate
-    np.testing.assert_allclose(neural.updated_weights(neural.XOR_W_OUTPUT, fw.hidden_activations, xor_step.delta_output, 0.3),
-                               xor_step.mlp.w_output)
+    np.testing.assert_allclose(
+        neural.updated_weights(
+            neural.XOR_W_OUTPUT, fw.hidden_activations, xor_step.delta_output, 0.3
+        ),
+        xor_step.mlp.w_output,
+    )
 
 
 def test_the_notebooks_numpy_cells_match_the_helper(xor_step):
@@ -191,8 +219,12 @@ def test_the_notebooks_numpy_cells_match_the_helper(xor_step):
     np.testing.assert_allclose(xor_step.mlp.w_output, new_w_output, rtol=0, atol=1e-15)
     np.testing.assert_allclose(xor_step.mlp.w_hidden, new_w_hidden, rtol=0, atol=1e-15)
     # the numbers the notebook prints (4 decimals) and explains
-    np.testing.assert_allclose((X.T @ delta_hidden).round(4), [[-0.0001, -0.0101, 0.0015], [-0.0001, -0.0117, 0.0023]])
-    np.testing.assert_allclose(new_w_hidden.round(4), [[-0.4240, -0.7430, -0.9606], [0.3580, -0.5805, -0.4683]])
+    np.testing.assert_allclose(
+        (X.T @ delta_hidden).round(4), [[-0.0001, -0.0101, 0.0015], [-0.0001, -0.0117, 0.0023]]
+    )
+    np.testing.assert_allclose(
+        new_w_hidden.round(4), [[-0.4240, -0.7430, -0.9606], [0.3580, -0.5805, -0.4683]]
+    )
     np.testing.assert_allclose(new_w_output[:, 0].round(4), [-0.0071, -0.8864, 0.1543])
 
 
@@ -202,18 +234,27 @@ def test_where_the_slides_differ_in_the_xor_update(xor_step):
     assert round(1 * -0.026 + 1 * 0.016, 3) == -0.010
     assert round(float((X.T @ xor_step.delta_hidden)[0, 1]), 3) == -0.010
     # -0.743 from -0.740 + (-0.009) * 0.3 = -0.7427 is rounded, not cut: the slides *mostly* cut
-    assert round(-0.740 - 0.009 * 0.3, 3) == -0.743 and neural.truncate(-0.740 - 0.009 * 0.3) == -0.742
+    assert (
+        round(-0.740 - 0.009 * 0.3, 3) == -0.743 and neural.truncate(-0.740 - 0.009 * 0.3) == -0.742
+    )
     # -0.580: input x delta -0.012 on both sides; -0.577 + (-0.012) * 0.3 = -0.5806, cut
     assert round(float((X.T @ xor_step.delta_hidden)[1, 1]), 3) == -0.012
-    assert neural.truncate(-0.577 - 0.012 * 0.3) == -0.580 and round(xor_step.mlp.w_hidden[1, 1], 3) == -0.581
+    assert (
+        neural.truncate(-0.577 - 0.012 * 0.3) == -0.580
+        and round(xor_step.mlp.w_hidden[1, 1], 3) == -0.581
+    )
     # 0.002 from cut deltas 0.004 + (-0.002); full precision 0.00148
-    assert float(neural.truncate(xor_step.delta_hidden[2, 2]) + neural.truncate(xor_step.delta_hidden[3, 2])) == pytest.approx(0.002)
+    assert float(
+        neural.truncate(xor_step.delta_hidden[2, 2]) + neural.truncate(xor_step.delta_hidden[3, 2])
+    ) == pytest.approx(0.002)
     assert round(float((X.T @ xor_step.delta_hidden)[0, 2]), 5) == 0.00148
     # the hidden derivatives on the slides are cut; the first hidden activation appears rounded
     # (0.589, 0.396, 0.484) on some slides and cut (0.588, 0.395, 0.483) on others
     h = xor_step.forward.hidden_activations
-    np.testing.assert_allclose(neural.truncate(h[1:] * (1 - h[1:])), [[0.242, 0.230, 0.236], [0.239, 0.218, 0.200],
-                                                                      [0.249, 0.166, 0.155]])
+    np.testing.assert_allclose(
+        neural.truncate(h[1:] * (1 - h[1:])),
+        [[0.242, 0.230, 0.236], [0.239, 0.218, 0.200], [0.249, 0.166, 0.155]],
+    )
     np.testing.assert_allclose(h[1:, 0].round(3), [0.589, 0.396, 0.484])
     np.testing.assert_allclose(neural.truncate(h[1:, 0]), [0.588, 0.395, 0.483])
 
@@ -224,11 +265,18 @@ def test_keras_sgd_mse_reproduces_one_update_by_hand(xor_step):
     from cvcourse.tensorflow_setup import import_tensorflow
 
     _, keras = import_tensorflow(seed=0)
-    net = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3, activation="sigmoid", use_bias=False),
-                            keras.layers.Dense(1, activation="sigmoid", use_bias=False)])
+    net = keras.Sequential(
+        [
+            keras.Input((2,)),
+            keras.layers.Dense(3, activation="sigmoid", use_bias=False),
+            keras.layers.Dense(1, activation="sigmoid", use_bias=False),
+        ]
+    )
     net.set_weights([neural.XOR_W_HIDDEN, neural.XOR_W_OUTPUT])
     net.compile(optimizer=keras.optimizers.SGD(learning_rate=0.3 * 4 / 2), loss="mse")
-    assert net.evaluate(X, XOR, verbose=0) == pytest.approx(neural.mean_squared_error(XOR, xor_step.forward.output_activations), abs=1e-6)
+    assert net.evaluate(X, XOR, verbose=0) == pytest.approx(
+        neural.mean_squared_error(XOR, xor_step.forward.output_activations), abs=1e-6
+    )
     net.fit(X, XOR, batch_size=4, epochs=1, shuffle=False, verbose=0)
     w_hidden, w_output = net.get_weights()
     np.testing.assert_allclose(w_hidden, xor_step.mlp.w_hidden, atol=1e-6)
@@ -249,12 +297,19 @@ def test_train_mlp_converges_with_bias_only():
 
 def test_bias_is_added_to_the_sum_and_updated_with_input_1():
     # notebook 04's cell: the forward pass with biases by hand, and one update of the biases
-    net = neural.train_mlp(X, XOR, neural.add_bias(neural.MLP(neural.XOR_W_HIDDEN, neural.XOR_W_OUTPUT)),
-                           0.3, epochs=200).mlp
+    net = neural.train_mlp(
+        X,
+        XOR,
+        neural.add_bias(neural.MLP(neural.XOR_W_HIDDEN, neural.XOR_W_OUTPUT)),
+        0.3,
+        epochs=200,
+    ).mlp
     hidden = neural.sigmoid(X @ net.w_hidden + net.b_hidden)
     np.testing.assert_allclose(neural.sigmoid(hidden @ net.w_output + net.b_output), net.predict(X))
     np.testing.assert_allclose(neural.forward(X, net).hidden_sums[0], net.b_hidden)  # input 0 0
-    step = neural.backprop_step(X, XOR, neural.add_bias(neural.MLP(neural.XOR_W_HIDDEN, neural.XOR_W_OUTPUT)), 0.3)
+    step = neural.backprop_step(
+        X, XOR, neural.add_bias(neural.MLP(neural.XOR_W_HIDDEN, neural.XOR_W_OUTPUT)), 0.3
+    )
     np.testing.assert_allclose(step.mlp.b_output, 0.3 * step.delta_output.sum(axis=0))
     np.testing.assert_allclose(step.mlp.b_hidden, 0.3 * step.delta_hidden.sum(axis=0))
 
@@ -269,7 +324,7 @@ def test_stochastic_and_mini_batch_loops_written_out_match_train_mlp():
         for _ in range(10):
             order = rng.permutation(len(x))
             for first in range(0, len(order), size):
-                rows = order[first:first + size]
+                rows = order[first : first + size]
                 mlp = neural.backprop_step(x[rows], y[rows], mlp, 1.0 / len(rows)).mlp
         assert neural.mean_squared_error(y, mlp.predict(x)) == pytest.approx(runs[name].mse[-1])
 
@@ -284,7 +339,9 @@ def test_batch_sizes_and_gradient_descent_comparison():
     assert list(runs) == ["batch", "mini-batch (4)", "stochastic"]
     assert runs["stochastic"].mse[-1] < runs["mini-batch (4)"].mse[-1] < runs["batch"].mse[-1]
     again = neural.compare_gradient_descent(x, y, start, learning_rate=1.0, epochs=300)
-    np.testing.assert_array_equal(again["stochastic"].mse, runs["stochastic"].mse)  # seeded shuffling
+    np.testing.assert_array_equal(
+        again["stochastic"].mse, runs["stochastic"].mse
+    )  # seeded shuffling
     with pytest.raises(ValueError, match="batch_size"):
         neural.train_mlp(x, y, start, batch_size=15)
 
@@ -310,7 +367,11 @@ def test_mlp_rejects_bad_shapes():
 
 
 def test_init_mlp_is_seeded():
-    a, b, c = neural.init_mlp(4, 4, 3, seed=1), neural.init_mlp(4, 4, 3, seed=1), neural.init_mlp(4, 4, 3, seed=2)
+    a, b, c = (
+        neural.init_mlp(4, 4, 3, seed=1),
+        neural.init_mlp(4, 4, 3, seed=1),
+        neural.init_mlp(4, 4, 3, seed=2),
+    )
     np.testing.assert_array_equal(a.w_hidden, b.w_hidden)
     assert not np.array_equal(a.w_hidden, c.w_hidden)
     assert a.n_parameters == 4 * 4 + 4 + 4 * 3 + 3
@@ -370,16 +431,25 @@ def test_categorical_error():
 
 def test_accuracy():
     assert neural.accuracy([0, 1, 1, 0], [0.2, 0.7, 0.4, 0.1]) == 0.75
-    assert neural.accuracy(np.eye(3), np.array([[0.8, 0.1, 0.1], [0.5, 0.4, 0.1], [0.1, 0.1, 0.8]])) == pytest.approx(2 / 3)
+    assert neural.accuracy(
+        np.eye(3), np.array([[0.8, 0.1, 0.1], [0.5, 0.4, 0.1], [0.1, 0.1, 0.8]])
+    ) == pytest.approx(2 / 3)
 
 
 def test_digits_5x5():
     assert set(neural.DIGITS_5X5) == {6, 9}
-    assert ",".join(f"{v:.0f}" for v in neural.DIGITS_5X5[6]) == "0,1,1,1,0,0,1,0,0,0,1,1,1,0,0,0,1,0,1,0,0,1,1,1,0"
-    assert ",".join(f"{v:.0f}" for v in neural.DIGITS_5X5[9]) == "0,1,1,1,0,0,1,0,1,0,0,1,1,1,0,0,0,0,1,0,0,1,1,1,0"
+    assert (
+        ",".join(f"{v:.0f}" for v in neural.DIGITS_5X5[6])
+        == "0,1,1,1,0,0,1,0,0,0,1,1,1,0,0,0,1,0,1,0,0,1,1,1,0"
+    )
+    assert (
+        ",".join(f"{v:.0f}" for v in neural.DIGITS_5X5[9])
+        == "0,1,1,1,0,0,1,0,1,0,0,1,1,1,0,0,0,0,1,0,0,1,1,1,0"
+    )
 
 
 # --- printing and plotting ---------------------------------------------------------------------
+
 
 def test_compare_with_slides_and_format():
     assert neural.format_numbers([-0.381, np.nan]) == " -0.381       ?"
@@ -388,8 +458,12 @@ def test_compare_with_slides_and_format():
     # a value the slides do not show ("?") is not "the same": the verdict says how many were compared
     partly = neural.compare_with_slides("sums", [-0.3810001, 0.2], [-0.381, np.nan])
     assert partly.endswith("1 of 2 on the slides: same") and "?" in partly
-    assert neural.compare_with_slides("d", [0.2367, 0.5], [0.236, np.nan]).endswith("1 of 2 on the slides: differs (1 of 1)")
-    assert neural.compare_with_slides("acts", [0.405886, 0.458], [0.405, 0.458]).endswith("differs (1 of 2)")
+    assert neural.compare_with_slides("d", [0.2367, 0.5], [0.236, np.nan]).endswith(
+        "1 of 2 on the slides: differs (1 of 1)"
+    )
+    assert neural.compare_with_slides("acts", [0.405886, 0.458], [0.405, 0.458]).endswith(
+        "differs (1 of 2)"
+    )
     with pytest.raises(ValueError, match="2 computed values but 3"):
         neural.compare_with_slides("x", [1, 2], [1, 2, 3])
     np.testing.assert_allclose(neural.truncate([0.405886, -0.0979]), [0.405, -0.097])
@@ -416,7 +490,18 @@ def test_plot_neuron_and_network_draw_the_numbers():
     assert neural.plot_neuron(a, [35, 25], [-0.8, 0.1]) == pytest.approx(-25.5)
     neural.plot_network(b, neural.XOR_W_HIDDEN, neural.XOR_W_OUTPUT)
     labels = {t.get_text() for t in b.texts}
-    assert {"-0.424", "0.358", "-0.740", "-0.017", "-0.893", "0.148", "x1", "x2", "h3", "y1"} <= labels
+    assert {
+        "-0.424",
+        "0.358",
+        "-0.740",
+        "-0.017",
+        "-0.893",
+        "0.148",
+        "x1",
+        "x2",
+        "h3",
+        "y1",
+    } <= labels
     plt.close(fig)
     with pytest.raises(ValueError, match="do not fit"):
         neural.plot_network(b, neural.XOR_W_HIDDEN, np.zeros((2, 1)))

@@ -1,4 +1,5 @@
 """Pose backends on real images: MoveNet keypoints land on the body parts checked by eye."""
+
 from __future__ import annotations
 
 import math
@@ -17,12 +18,17 @@ CLIP = "videos/clip_01_tears_of_steel.mp4"
 # Positions read by eye on zoomed, gridded crops (pixels of the original image), 2026-11-29.
 # person.jpg (640 x 424): a woman in a blue jacket seen from behind, full body, head to boots.
 PERSON_BY_EYE = {
-    "Right wrist": ((264, 236), 6),     # where the right sleeve ends and the grey glove begins
-    "Right elbow": ((258, 190), 8),     # the bend of the right arm's outline
-    "Left ankle": ((218, 350), 10),     # inside the left rubber boot, above the foot
-    "Right ankle": ((238, 356), 10),    # inside the right rubber boot, above the foot
+    "Right wrist": ((264, 236), 6),  # where the right sleeve ends and the grey glove begins
+    "Right elbow": ((258, 190), 8),  # the bend of the right arm's outline
+    "Left ankle": ((218, 350), 10),  # inside the left rubber boot, above the foot
+    "Right ankle": ((238, 356), 10),  # inside the right rubber boot, above the foot
 }
-PERSON_HEAD_BOX = (219, 99, 252, 134)  # the beanie-covered head: x 220-250, y 100-133 (centre ~ (235, 118))
+PERSON_HEAD_BOX = (
+    219,
+    99,
+    252,
+    134,
+)  # the beanie-covered head: x 220-250, y 100-133 (centre ~ (235, 118))
 # Frame 40 of the Tears of Steel clip (640 x 360): the young man in profile, facing right.
 FRAME40_COCO_BY_EYE = {"right_eye": ((252, 64), 5), "right_ear": ((225, 68), 7)}
 
@@ -36,7 +42,11 @@ def movenet():
 
 
 def test_mpii_table_and_skeleton():
-    assert len(pose.MPII_POINTS) == 16 and pose.MPII_POINTS[0] == "Head" and pose.MPII_POINTS[14] == "Chest"
+    assert (
+        len(pose.MPII_POINTS) == 16
+        and pose.MPII_POINTS[0] == "Head"
+        and pose.MPII_POINTS[14] == "Chest"
+    )
     assert pose.MPII_POINTS[15] == "Background" and pose.MPII_POINTS[2] == "Right shoulder"
     assert not any("Righth" in name for name in pose.MPII_POINTS)
     assert len(pose.POSE_PAIRS) == 14  # a tree over the 15 body points: 14 bones
@@ -50,7 +60,9 @@ def test_movenet_keypoints_land_on_the_body_checked_by_eye(movenet, real_asset):
         point = result[name]
         assert point is not None, f"{name} missing"
         distance = math.hypot(point.x - x, point.y - y)
-        assert distance <= tolerance, f"{name} at ({point.x:.0f}, {point.y:.0f}), {distance:.1f} px from ({x}, {y})"
+        assert distance <= tolerance, (
+            f"{name} at ({point.x:.0f}, {point.y:.0f}), {distance:.1f} px from ({x}, {y})"
+        )
     # MPII's Head comes from the face points found; seen from behind only her right eye and ear
     # pass the threshold, so it sits on the right half of the head, still on the head.
     x0, y0, x1, y1 = PERSON_HEAD_BOX
@@ -105,8 +117,14 @@ def test_movenet_heatmaps_peak_where_the_model_looks(movenet, real_asset):
 def test_coco_to_mpii_mapping():
     coco = np.zeros((17, 3))
     named = {n: i for i, n in enumerate(pose.COCO_KEYPOINTS)}
-    for name, (x, y) in {"left_shoulder": (120, 100), "right_shoulder": (80, 100), "left_hip": (116, 200),
-                         "right_hip": (84, 200), "nose": (100, 60), "left_eye": (104, 56)}.items():
+    for name, (x, y) in {
+        "left_shoulder": (120, 100),
+        "right_shoulder": (80, 100),
+        "left_hip": (116, 200),
+        "right_hip": (84, 200),
+        "nose": (100, 60),
+        "left_eye": (104, 56),
+    }.items():
         coco[named[name]] = (x, y, 0.9)
     coco[named["right_eye"]] = (96, 56, 0.1)  # too weak: left out of the head
     result = pose.coco_to_mpii(coco, threshold=0.3)
@@ -135,10 +153,14 @@ def test_openpose_path_through_cv_dnn(tmp_path):
     """The OpenPose code path (blob, forward, maps → keypoints) on a weightless Caffe net whose
     16 'heat maps' are the image's brightness, pooled like OpenPose's stride-8 output."""
     proto = tmp_path / "bright.prototxt"
-    proto.write_text('input: "image"\ninput_dim: 1\ninput_dim: 3\ninput_dim: 368\ninput_dim: 368\n'
-                     'layer { name: "pool" type: "Pooling" bottom: "image" top: "pool" '
-                     'pooling_param { pool: AVE kernel_size: 8 stride: 8 } }\n'
-                     'layer { name: "out" type: "Concat" ' + 'bottom: "pool" ' * 6 + 'top: "out" concat_param { axis: 1 } }\n')
+    proto.write_text(
+        'input: "image"\ninput_dim: 1\ninput_dim: 3\ninput_dim: 368\ninput_dim: 368\n'
+        'layer { name: "pool" type: "Pooling" bottom: "image" top: "pool" '
+        "pooling_param { pool: AVE kernel_size: 8 stride: 8 } }\n"
+        'layer { name: "out" type: "Concat" '
+        + 'bottom: "pool" ' * 6
+        + 'top: "out" concat_param { axis: 1 } }\n'
+    )
     model = pose.OpenPoseMPII(cv2.dnn.readNetFromCaffe(str(proto)), threshold=0.5)
     image = np.zeros((300, 500, 3), np.uint8)
     cv2.circle(image, (400, 60), 12, (255, 255, 255), -1)
@@ -154,14 +176,23 @@ def test_missing_openpose_files_name_the_mirrors(tmp_path, monkeypatch):
     monkeypatch.setenv(assets.ENV_OFFLINE, "1")
     monkeypatch.setenv(assets.ENV_DOWNLOAD_DIR, str(tmp_path / "downloads"))
     monkeypatch.setattr(assets, "REPO_ROOT", tmp_path / "repo")
-    with pytest.raises(assets.AssetNotFoundError, match="(?s)posefs1.*drive.google.com.*MoveNetPose"):
+    with pytest.raises(
+        assets.AssetNotFoundError, match="(?s)posefs1.*drive.google.com.*MoveNetPose"
+    ):
         pose.load_pose_model(full_course=True)
     with pytest.raises(FileNotFoundError, match="no OpenPose file"):
         pose.OpenPoseMPII.from_files(tmp_path / "a.prototxt", tmp_path / "b.caffemodel")
 
 
-@pytest.mark.parametrize("bad, error", [(None, TypeError), (np.zeros((0, 5, 3), np.uint8), ValueError),
-                                        (np.zeros((5, 5, 3), bool), ValueError), (np.zeros((5, 5, 3), np.float32), ValueError)])
+@pytest.mark.parametrize(
+    "bad, error",
+    [
+        (None, TypeError),
+        (np.zeros((0, 5, 3), np.uint8), ValueError),
+        (np.zeros((5, 5, 3), bool), ValueError),
+        (np.zeros((5, 5, 3), np.float32), ValueError),
+    ],
+)
 def test_bad_images_get_the_clear_error(movenet, bad, error):
     with pytest.raises(error, match="image"):
         movenet.estimate(bad)
@@ -186,4 +217,8 @@ def test_heatmap_overlay_puts_the_peak_on_the_keypoint():
     (point,) = pose.heatmaps_to_keypoints(heatmap[None], area)
     out = pose.heatmap_overlay(image, heatmap, area)
     ys, xs = np.nonzero(out[:, :, 2] == out[:, :, 2].max())  # the hottest (red) pixels
-    assert abs(xs.mean() - point.x) < 4 and abs(ys.mean() - point.y) < 4, (xs.mean(), ys.mean(), point)
+    assert abs(xs.mean() - point.x) < 4 and abs(ys.mean() - point.y) < 4, (
+        xs.mean(),
+        ys.mean(),
+        point,
+    )

@@ -1,4 +1,5 @@
 """Face recognition on the real Yale faces: loader, detect/align, LBPH, dlib descriptors, bad input."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -22,10 +23,14 @@ def yale():
 def test_yale_loader(yale):
     images, subjects, conditions, _ = yale
     assert images.shape == (164, 243, 320) and images.dtype == np.uint8
-    assert np.bincount(subjects).tolist() == [0, 10] + [11] * 14   # subject01.centerlight is missing
+    assert np.bincount(subjects).tolist() == [0, 10] + [11] * 14  # subject01.centerlight is missing
     assert set(conditions) == set(datasets.YALE_CONDITIONS)
     happy, s, c = datasets.load_yalefaces(["happy"])
-    assert len(happy) == 15 and set(c) == {"happy"} and np.array_equal(happy[0], images[(subjects == 1) & (conditions == "happy")][0])
+    assert (
+        len(happy) == 15
+        and set(c) == {"happy"}
+        and np.array_equal(happy[0], images[(subjects == 1) & (conditions == "happy")][0])
+    )
     with pytest.raises(ValueError, match="unknown Yale condition"):
         datasets.load_yalefaces(["smiling"])
 
@@ -46,7 +51,10 @@ def test_splits_are_reproducible_and_complete(yale):
     _, subjects, conditions, _ = yale
     train, test = recognition.split_by_condition(conditions, ("sad", "surprised"))
     assert len(test) == 30 and len(train) == 134 and not set(train) & set(test)
-    a, b = recognition.split_per_subject(subjects, 2, seed=3), recognition.split_per_subject(subjects, 2, seed=3)
+    a, b = (
+        recognition.split_per_subject(subjects, 2, seed=3),
+        recognition.split_per_subject(subjects, 2, seed=3),
+    )
     assert np.array_equal(a[1], b[1]) and np.bincount(subjects[a[1]])[1:].tolist() == [2] * 15
     assert not np.array_equal(a[1], recognition.split_per_subject(subjects, 2, seed=4)[1])
     with pytest.raises(ValueError, match="no images with condition"):
@@ -55,7 +63,7 @@ def test_splits_are_reproducible_and_complete(yale):
 
 def test_every_yale_face_is_detected_and_aligned(yale):
     images, _, _, boxes = yale
-    assert all(90 <= w <= 170 and 90 <= h <= 170 for _, _, w, h in boxes)   # one face, about 130 px
+    assert all(90 <= w <= 170 and 90 <= h <= 170 for _, _, w, h in boxes)  # one face, about 130 px
     crop = recognition.align_face(images[0], boxes[0])
     assert crop.shape == (100, 100) and crop.dtype == np.uint8
     assert recognition.check_face_crop(crop) is crop
@@ -76,7 +84,9 @@ def test_normalize_lighting_is_notebook_02s_written_out_tan_triggs(yale):
         return cv2.normalize(x, None, 0, 255, cv2.NORM_MINMAX, dtype=cv2.CV_8U)
 
     images, subjects, conditions, boxes = yale
-    for i in np.flatnonzero((subjects == 2) & np.isin(conditions, ("centerlight", "leftlight", "rightlight"))):
+    for i in np.flatnonzero(
+        (subjects == 2) & np.isin(conditions, ("centerlight", "leftlight", "rightlight"))
+    ):
         crop = recognition.align_face(images[i], boxes[i])
         assert np.array_equal(tan_triggs(crop), recognition.normalize_lighting(crop))
 
@@ -87,12 +97,19 @@ def test_leave_one_out_on_the_training_photos_chooses_radius_3(yale):
     import cv2
 
     images, subjects, conditions, boxes = yale
-    crops = [recognition.normalize_lighting(recognition.align_face(im, b)) for im, b in zip(images, boxes)]
+    crops = [
+        recognition.normalize_lighting(recognition.align_face(im, b))
+        for im, b in zip(images, boxes)
+    ]
     train, _ = recognition.split_by_condition(conditions, ("sad", "surprised"))
     right = {}
     for radius in (1, 2, 3):
-        d = recognition.chi_square_distances(*[recognition.lbph_features(crops, radius=radius)] * 2)[np.ix_(train, train)]
-        right[radius] = int(np.sum(subjects[train][np.where(d > 0, d, np.inf).argmin(axis=1)] == subjects[train]))
+        d = recognition.chi_square_distances(
+            *[recognition.lbph_features(crops, radius=radius)] * 2
+        )[np.ix_(train, train)]
+        right[radius] = int(
+            np.sum(subjects[train][np.where(d > 0, d, np.inf).argmin(axis=1)] == subjects[train])
+        )
     assert right == {1: 132, 2: 133, 3: 134}
     model = recognition.create_lbph(radius=2)
     model.train([crops[i] for i in train], subjects[train].astype(np.int32))
@@ -106,7 +123,10 @@ def test_leave_one_out_on_the_training_photos_chooses_radius_3(yale):
 
 def test_lbph_recognises_the_test_faces_and_saves(yale, tmp_path):
     images, subjects, conditions, boxes = yale
-    crops = [recognition.normalize_lighting(recognition.align_face(im, b)) for im, b in zip(images, boxes)]
+    crops = [
+        recognition.normalize_lighting(recognition.align_face(im, b))
+        for im, b in zip(images, boxes)
+    ]
     train, test = recognition.split_by_condition(conditions, ("sad", "surprised"))
     assert recognition.evaluate_lbph(crops, subjects, train, test) >= 0.967
     train, test = recognition.split_per_subject(subjects, 2, seed=0)
@@ -115,27 +135,41 @@ def test_lbph_recognises_the_test_faces_and_saves(yale, tmp_path):
     features = recognition.lbph_features(crops)
     distances = recognition.chi_square_distances(features, features)
     assert features.shape == (164, 16384) and np.allclose(np.diag(distances), 0)
-    assert recognition.nearest_accuracy(distances, subjects, train, test) == recognition.evaluate_lbph(crops, subjects, train, test)
-    assert recognition.nearest_accuracy(distances, subjects, train, test, threshold=-1.0) == 0.0   # all "unknown"
+    assert recognition.nearest_accuracy(
+        distances, subjects, train, test
+    ) == recognition.evaluate_lbph(crops, subjects, train, test)
+    assert (
+        recognition.nearest_accuracy(distances, subjects, train, test, threshold=-1.0) == 0.0
+    )  # all "unknown"
     lbph = recognition.create_lbph()
     lbph.train([crops[i] for i in train], subjects[train].astype(np.int32))
     lbph.write(str(tmp_path / "lbph.yml"))
     again = recognition.load_lbph(tmp_path / "lbph.yml")
     ranked_labels, ranked = recognition.lbph_distances(again, crops[test[0]])
-    assert len(ranked_labels) == len(train) and ranked_labels[0] == subjects[test[0]] and np.all(np.diff(ranked) >= 0)
+    assert (
+        len(ranked_labels) == len(train)
+        and ranked_labels[0] == subjects[test[0]]
+        and np.all(np.diff(ranked) >= 0)
+    )
     assert np.isclose(ranked[0], distances[test[0], train].min(), rtol=1e-4)
 
 
 def test_dlib_descriptors_match_with_threshold_05(yale):
     images, subjects, conditions, boxes = yale
-    pick = np.flatnonzero(np.isin(subjects, (1, 2, 3)) & np.isin(conditions, ("normal", "happy", "sad")))
+    pick = np.flatnonzero(
+        np.isin(subjects, (1, 2, 3)) & np.isin(conditions, ("normal", "happy", "sad"))
+    )
     descriptors = np.array([recognition.face_descriptor(images[i], boxes[i]) for i in pick])
     assert descriptors.shape == (9, 128)
     assert np.all(np.isfinite(descriptors)) and np.all(np.linalg.norm(descriptors, axis=1) > 1)
     enrol, query = pick[conditions[pick] != "sad"], conditions[pick] == "sad"
-    labels, distances = recognition.match_descriptor(descriptors[query], descriptors[~query], subjects[enrol])
+    labels, distances = recognition.match_descriptor(
+        descriptors[query], descriptors[~query], subjects[enrol]
+    )
     assert labels.tolist() == subjects[pick][query].tolist() and distances.max() < 0.5
-    far, _ = recognition.match_descriptor(descriptors[query], descriptors[~query], subjects[enrol], threshold=0.01)
+    far, _ = recognition.match_descriptor(
+        descriptors[query], descriptors[~query], subjects[enrol], threshold=0.01
+    )
     assert np.all(far == recognition.UNKNOWN)
     points = recognition.face_landmarks(images[pick[0]], boxes[pick[0]], points=68)
     x, y, w, h = boxes[pick[0]]

@@ -1,4 +1,5 @@
 """One place names the repository: every badge and setup cell agrees with cvcourse.repository."""
+
 from __future__ import annotations
 
 import json
@@ -11,7 +12,9 @@ from cvcourse import repository
 
 def test_every_badge_and_setup_cell_points_at_the_published_revision():
     bad = repository.mismatches()
-    assert not bad, "run `python -m cvcourse.repository point OWNER/NAME TAG`:\n" + "\n".join(map(str, bad))
+    assert not bad, "run `python -m cvcourse.repository point OWNER/NAME TAG`:\n" + "\n".join(
+        map(str, bad)
+    )
     assert len(repository.course_files()) >= 16  # 14 notebooks, README, CONTRIBUTING
 
 

@@ -1,4 +1,5 @@
 """Segmentation helpers on the real DeepLabV3 and selfie-segmentation models and the course photos."""
+
 from __future__ import annotations
 
 import cv2
@@ -8,22 +9,33 @@ import pytest
 from cvcourse import segmentation as seg
 from cvcourse.images import read_image
 
-GROUP = "faces_group/2008_001322.jpg"   # three people side by side, checked by eye
+GROUP = "faces_group/2008_001322.jpg"  # three people side by side, checked by eye
 # the three people's YOLO (Yolo-Fastest, 320) boxes in notebook 14, left to right
 PEOPLE = [(39, 144, 181, 221), (204, 170, 128, 200), (331, 119, 158, 256)]
 
 
 @pytest.fixture
 def deeplab(real_asset):
-    return seg.DeepLab(real_asset(seg.DEEPLAB_ASSET), real_asset(seg.VOC_LABELS_ASSET), num_threads=1)
+    return seg.DeepLab(
+        real_asset(seg.DEEPLAB_ASSET), real_asset(seg.VOC_LABELS_ASSET), num_threads=1
+    )
 
 
 def test_voc_labels_and_colormap(real_asset):
     names = seg.read_voc_labels(real_asset(seg.VOC_LABELS_ASSET))
-    assert len(names) == 21 and names[0] == "background" and names[15] == "person" and names[-1] == "tvmonitor"
+    assert (
+        len(names) == 21
+        and names[0] == "background"
+        and names[15] == "person"
+        and names[-1] == "tvmonitor"
+    )
     cmap = seg.voc_colormap()
     # PASCAL VOC's published colours: background black, aeroplane dark red, person (192, 128, 128)
-    assert cmap[0].tolist() == [0, 0, 0] and cmap[1].tolist() == [128, 0, 0] and cmap[15].tolist() == [192, 128, 128]
+    assert (
+        cmap[0].tolist() == [0, 0, 0]
+        and cmap[1].tolist() == [128, 0, 0]
+        and cmap[15].tolist() == [192, 128, 128]
+    )
     assert len({tuple(c) for c in cmap[:21]}) == 21
     colour = seg.colorize(np.array([[0, 15]], np.uint8))
     assert colour[0, 1].tolist() == [128, 128, 192]  # BGR
@@ -45,7 +57,9 @@ def test_deeplab_on_people(deeplab, real_asset):
 def test_segment_is_bilinear_resize_then_argmax(deeplab, real_asset):
     """Notebook 14 writes the step out: the 21 score maps are resized to the photo, then argmax."""
     image = read_image(real_asset(GROUP))
-    scores = cv2.resize(deeplab.scores(image), (image.shape[1], image.shape[0]), interpolation=cv2.INTER_LINEAR)
+    scores = cv2.resize(
+        deeplab.scores(image), (image.shape[1], image.shape[0]), interpolation=cv2.INTER_LINEAR
+    )
     assert np.array_equal(deeplab.segment(image), scores.argmax(axis=2))
 
 
@@ -64,7 +78,9 @@ def test_selfie_and_background(real_asset):
     h, w = prob.shape
     assert prob[h // 3, w // 2] > 0.9 and prob[10, 10] < 0.1  # the face vs the top-left corner
     green = seg.replace_background(image, prob > 0.5, (0, 255, 0))
-    assert green[10, 10].tolist() == [0, 255, 0] and np.array_equal(green[h // 3, w // 2], image[h // 3, w // 2])
+    assert green[10, 10].tolist() == [0, 255, 0] and np.array_equal(
+        green[h // 3, w // 2], image[h // 3, w // 2]
+    )
     soft = seg.replace_background(image, prob, np.zeros((10, 10, 3), np.uint8))
     assert soft.shape == image.shape and soft[10, 10].max() <= 30
 
@@ -89,7 +105,7 @@ def test_instances_from_semantic_and_grabcut(deeplab, real_asset):
     assert not np.any(masks[0] & masks[1]) and not np.any(masks[1] & masks[2])  # no shared pixels
     for (x, y, w, h), mask in zip(PEOPLE, masks):
         assert mask.sum() > 0.3 * w * h and mask[y + h // 4, x + w // 2]
-        assert not mask[:, : x].any() and not mask[:, x + w:].any()  # nothing outside its box
+        assert not mask[:, :x].any() and not mask[:, x + w :].any()  # nothing outside its box
     cut = seg.grabcut_mask(image, PEOPLE[0])
     assert cut.dtype == bool and cut[PEOPLE[0][1] + 40, PEOPLE[0][0] + 90]  # the left man's face
     assert np.array_equal(cut, seg.grabcut_mask(image, PEOPLE[0]))  # seeded: repeatable
@@ -112,11 +128,15 @@ def test_selective_search(real_asset):
 def test_coco90_names(real_asset):
     coco80 = [n for n in real_asset(seg.COCO_NAMES_ASSET).read_text().splitlines() if n.strip()]
     names = seg.coco90_names(coco80)
-    assert len(names) == 90 and names[0] == "person" and names[11] == "-" and names[12] == "stop sign"
+    assert (
+        len(names) == 90 and names[0] == "person" and names[11] == "-" and names[12] == "stop sign"
+    )
     assert names[89] == "toothbrush" and names.count("-") == 10
 
 
-@pytest.mark.parametrize("bad", [None, np.zeros((0, 5, 3), np.uint8), np.zeros((4, 4, 3), object), "photo.jpg"])
+@pytest.mark.parametrize(
+    "bad", [None, np.zeros((0, 5, 3), np.uint8), np.zeros((4, 4, 3), object), "photo.jpg"]
+)
 def test_bad_images_get_a_clear_error(deeplab, bad):
     with pytest.raises((TypeError, ValueError), match="image"):
         deeplab.segment(bad)
@@ -154,7 +174,9 @@ def test_mask_rcnn_archive_is_extracted_once(tmp_path, monkeypatch, real_asset):
         tar.addfile(info, io.BytesIO(data))
     (folder / "mask_rcnn_inception_v2_coco_2018_01_28.pbtxt").write_text("node {}\n")
     (tmp_path / "yolo_fastest").mkdir()
-    (tmp_path / "yolo_fastest" / "coco.names").write_bytes(real_asset(seg.COCO_NAMES_ASSET).read_bytes())
+    (tmp_path / "yolo_fastest" / "coco.names").write_bytes(
+        real_asset(seg.COCO_NAMES_ASSET).read_bytes()
+    )
     monkeypatch.setenv("CVCOURSE_ASSETS", str(tmp_path))
     with pytest.raises(ValueError, match="cannot read frozen_inference_graph.pb"):
         seg.load_mask_rcnn(download=False)
@@ -166,28 +188,29 @@ def test_overlapping_boxes_go_to_the_nearer_centre_in_box_sizes():
     """Notebook 14 writes the rule out: a pixel in two boxes goes to the box whose centre is nearer,
     measured in box sizes — which can differ from the nearer centre in pixels."""
     labels = np.full((10, 20), 15, np.uint8)
-    a, b = (0, 0, 10, 10), (5, 0, 15, 10)          # centres x = 5 (w 10) and x = 12.5 (w 15)
+    a, b = (0, 0, 10, 10), (5, 0, 15, 10)  # centres x = 5 (w 10) and x = 12.5 (w 15)
     mask_a, mask_b = seg.semantic_instance_masks(labels, [a, b], [15, 15])
     # pixel column 7 (centre 7.5): 0.25 of box a's width from its centre, 0.33 of box b's → a
     assert mask_a[:, 7].all() and not mask_b[:, 7].any()
     # column 8 (centre 8.5): 3.5 px from a's centre and 4 px from b's, but 0.35 vs 0.27 box widths → b
     assert mask_b[:, 8].all() and not mask_a[:, 8].any()
     assert not (mask_a & mask_b).any() and (mask_a | mask_b).all()
-    assert not mask_a[:, 10:].any() and not mask_b[:, :5].any()          # never outside its box
+    assert not mask_a[:, 10:].any() and not mask_b[:, :5].any()  # never outside its box
 
 
 def test_plot_segmentation_legend_shows_every_class_present():
     """The legend sits below all three panels and never reads "0%" for a class that is present."""
     labels = np.zeros((100, 100), np.uint8)
-    labels[:50, :50] = 15             # 25 %
-    labels[99, :40] = 12              # 0.4 %
-    labels[98, :4] = 8                # 0.04 %
+    labels[:50, :50] = 15  # 25 %
+    labels[99, :40] = 12  # 0.4 %
+    labels[98, :4] = 8  # 0.04 %
     names = [f"c{i}" for i in range(21)]
     fig = seg.plot_segmentation(np.full((100, 100, 3), 90, np.uint8), labels, names, show=False)
     texts = [t.get_text() for t in fig.legends[0].get_texts()]
     assert texts == ["c0 75%", "c15 25%", "c12 0.4%", "c8 <0.1%"]
-    assert all(ax.get_position().width > 0.25 for ax in fig.axes)       # the legend squeezes no panel
+    assert all(ax.get_position().width > 0.25 for ax in fig.axes)  # the legend squeezes no panel
     import matplotlib.pyplot as plt
+
     plt.close(fig)
 
 
@@ -195,4 +218,4 @@ def test_selective_search_puts_small_proposals_first(real_asset):
     """OpenCV ranks a region by a random number times its merge level, lowest first."""
     boxes = seg.selective_search(read_image(real_asset(GROUP)), width=200)
     area = boxes[:, 2] * boxes[:, 3]
-    assert np.median(area[: len(area) // 2]) < np.median(area[len(area) // 2:])
+    assert np.median(area[: len(area) // 2]) < np.median(area[len(area) // 2 :])

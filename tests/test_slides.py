@@ -1,4 +1,5 @@
 """Lecture mode: slide metadata of every notebook is consistent, and the reveal.js deck works offline."""
+
 from __future__ import annotations
 
 import re
@@ -15,22 +16,30 @@ NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("[0-
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[nb.stem for nb in NOTEBOOKS])
 def test_slide_metadata_is_consistent(notebook):
     nb = nbformat.read(notebook, as_version=4)
-    assert slides.problems(nb) == [], f"run: python -m cvcourse.slides tag {notebook.relative_to(notebook.parents[1])}"
+    assert slides.problems(nb) == [], (
+        f"run: python -m cvcourse.slides tag {notebook.relative_to(notebook.parents[1])}"
+    )
     kinds = [c.metadata.slideshow.slide_type for c in nb.cells]
-    assert kinds[0] == "slide" and kinds.count("slide") >= 3, "a title slide and the sections as slides"
-    assert "skip" in kinds[:6], "the set-up cells (Colab, parameters, imports) are skipped when presenting"
+    assert kinds[0] == "slide" and kinds.count("slide") >= 3, (
+        "a title slide and the sections as slides"
+    )
+    assert "skip" in kinds[:6], (
+        "the set-up cells (Colab, parameters, imports) are skipped when presenting"
+    )
 
 
 def test_tagging_is_stable_and_follows_the_rules():
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_markdown_cell("# 99 · Title"),
-                nbformat.v4.new_code_cell("import sys\nif 'google.colab' in sys.modules:\n    pass"),
-                nbformat.v4.new_code_cell("FULL_COURSE = False", metadata={"tags": ["parameters"]}),
-                nbformat.v4.new_code_cell("import numpy as np"),
-                nbformat.v4.new_markdown_cell("## 1 · A section"),
-                nbformat.v4.new_code_cell("\n".join(f"x{i} = {i}" for i in range(30))),
-                nbformat.v4.new_code_cell("\n".join(f"y{i} = {i}" for i in range(30))),
-                nbformat.v4.new_markdown_cell("### A detail")]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# 99 · Title"),
+        nbformat.v4.new_code_cell("import sys\nif 'google.colab' in sys.modules:\n    pass"),
+        nbformat.v4.new_code_cell("FULL_COURSE = False", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("import numpy as np"),
+        nbformat.v4.new_markdown_cell("## 1 · A section"),
+        nbformat.v4.new_code_cell("\n".join(f"x{i} = {i}" for i in range(30))),
+        nbformat.v4.new_code_cell("\n".join(f"y{i} = {i}" for i in range(30))),
+        nbformat.v4.new_markdown_cell("### A detail"),
+    ]
     kinds = [c.metadata.slideshow.slide_type for c in slides.assign(nb).cells]
     assert kinds == ["slide", "skip", "skip", "skip", "slide", "-", "subslide", "subslide"]
     assert slides.problems(nb) == []
@@ -42,30 +51,46 @@ def test_tagging_is_stable_and_follows_the_rules():
 
 def test_a_cell_that_only_asserts_is_run_but_not_presented():
     guard = "# the accuracy the text quotes\nassert accuracy > 0.9, (\n    accuracy)\nassert n == 3"
-    printed = nbformat.v4.new_code_cell("assert n == 3", outputs=[
-        nbformat.v4.new_output("stream", name="stdout", text="checked\n")])
+    printed = nbformat.v4.new_code_cell(
+        "assert n == 3", outputs=[nbformat.v4.new_output("stream", name="stdout", text="checked\n")]
+    )
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_markdown_cell("# 99 · Title"),
-                nbformat.v4.new_markdown_cell("## 1 · A section"),
-                nbformat.v4.new_code_cell("accuracy, n = 0.95, 3"),
-                nbformat.v4.new_code_cell(guard),  # a guard: skipped
-                nbformat.v4.new_code_cell(guard + "\nprint(n)"),  # does more than assert
-                printed,  # asserts, but a learner sees what it printed
-                nbformat.v4.new_code_cell("%time assert n == 3"),  # a magic line is not an assert
-                nbformat.v4.new_code_cell("")]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# 99 · Title"),
+        nbformat.v4.new_markdown_cell("## 1 · A section"),
+        nbformat.v4.new_code_cell("accuracy, n = 0.95, 3"),
+        nbformat.v4.new_code_cell(guard),  # a guard: skipped
+        nbformat.v4.new_code_cell(guard + "\nprint(n)"),  # does more than assert
+        printed,  # asserts, but a learner sees what it printed
+        nbformat.v4.new_code_cell("%time assert n == 3"),  # a magic line is not an assert
+        nbformat.v4.new_code_cell(""),
+    ]
     kinds = [c.metadata.slideshow.slide_type for c in slides.assign(nb).cells]
     assert kinds == ["slide", "slide", "-", "skip", "-", "-", "-", "-"]
-    assert [slides.is_guard(c) for c in nb.cells] == [False, False, False, True, False, False, False, False]
+    assert [slides.is_guard(c) for c in nb.cells] == [
+        False,
+        False,
+        False,
+        True,
+        False,
+        False,
+        False,
+        False,
+    ]
     assert slides.problems(nb) == []
     nb.cells[3].metadata.slideshow.slide_type = "-"  # the guard shown as a slide
-    assert slides.problems(nb) == ["cell 3: only asserts, shown as '-' (expected 'skip': run, not presented)"]
+    assert slides.problems(nb) == [
+        "cell 3: only asserts, shown as '-' (expected 'skip': run, not presented)"
+    ]
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS[:1] + NOTEBOOKS[-1:], ids=lambda p: p.stem)
 def test_deck_loads_nothing_from_the_network(notebook, tmp_path):
     html_file = slides.deck(notebook, tmp_path)
     html = html_file.read_text(encoding="utf-8")
-    loaded = re.findall(r'<script[^>]+src="([^"]+)"|<link[^>]+href="([^"]+)"|import [^;]*? from \'([^\']+)\'', html)
+    loaded = re.findall(
+        r'<script[^>]+src="([^"]+)"|<link[^>]+href="([^"]+)"|import [^;]*? from \'([^\']+)\'', html
+    )
     loaded = [next(filter(None, groups)) for groups in loaded]
     assert loaded, "the deck loads reveal.js and its styles"
     for url in loaded:

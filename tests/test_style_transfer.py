@@ -1,4 +1,5 @@
 """Style transfer: the Gram matrix by hand, the losses, Gatys et al.'s loop on the real MobileNet, Magenta's TF Lite."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -21,9 +22,15 @@ def _find(name: str):
 
 @pytest.fixture(scope="module")
 def network():
-    base, _ = mobilenet.load_mobilenet(_find(mobilenet.MODEL_ASSET), _find(mobilenet.LABELS_ASSET),
-                                       input_shape=(None, None, 3), include_top=False)
-    return st.style_network(base, st.MOBILENET_STYLE_LAYERS, st.MOBILENET_CONTENT_LAYERS, lambda x: x * 2.0 - 1.0)
+    base, _ = mobilenet.load_mobilenet(
+        _find(mobilenet.MODEL_ASSET),
+        _find(mobilenet.LABELS_ASSET),
+        input_shape=(None, None, 3),
+        include_top=False,
+    )
+    return st.style_network(
+        base, st.MOBILENET_STYLE_LAYERS, st.MOBILENET_CONTENT_LAYERS, lambda x: x * 2.0 - 1.0
+    )
 
 
 @pytest.fixture(scope="module")
@@ -36,10 +43,14 @@ def images():
 def test_gram_matrix_against_the_hand_computed_one():
     """The notebook's tiny 2 × 2 × 3 feature map: G = FᵀF / 4, worked out by hand."""
     F = np.array([[[1, 0, 3], [0, 1, 1]], [[2, 1, 0], [1, 0, 2]]], np.float32)
-    by_hand = np.array([[6, 2, 5], [2, 2, 1], [5, 1, 14]]) / 4   # e.g. G02 = (1·3 + 0·1 + 2·0 + 1·2) / 4
+    by_hand = (
+        np.array([[6, 2, 5], [2, 2, 1], [5, 1, 14]]) / 4
+    )  # e.g. G02 = (1·3 + 0·1 + 2·0 + 1·2) / 4
     assert np.allclose(st.gram_matrix(F).numpy(), by_hand)
-    assert np.allclose(st.gram_matrix(F[None]).numpy(), by_hand)               # a batch of one
-    assert np.allclose(st.gram_matrix(F.reshape(4, 3)[[3, 1, 0, 2]].reshape(2, 2, 3)).numpy(), by_hand)  # no layout
+    assert np.allclose(st.gram_matrix(F[None]).numpy(), by_hand)  # a batch of one
+    assert np.allclose(
+        st.gram_matrix(F.reshape(4, 3)[[3, 1, 0, 2]].reshape(2, 2, 3)).numpy(), by_hand
+    )  # no layout
     with pytest.raises(ValueError, match="batch of 2"):
         st.gram_matrix(np.zeros((2, 2, 2, 3)))
     with pytest.raises(ValueError, match="h × w × c"):
@@ -49,11 +60,15 @@ def test_gram_matrix_against_the_hand_computed_one():
 def test_losses_by_hand():
     a, b = np.zeros((1, 2, 2, 1), np.float32), np.ones((1, 2, 2, 1), np.float32)
     assert float(st.content_loss(a, b)) == 1.0
-    x = np.array([0, 1, 0, 1], np.float32).reshape(1, 2, 2, 1)          # rows (0, 1) and (0, 1)
-    assert float(st.total_variation_loss(x)) == pytest.approx(1.0)    # vertical 0 + horizontal |1 − 0| = 1
+    x = np.array([0, 1, 0, 1], np.float32).reshape(1, 2, 2, 1)  # rows (0, 1) and (0, 1)
+    assert float(st.total_variation_loss(x)) == pytest.approx(
+        1.0
+    )  # vertical 0 + horizontal |1 − 0| = 1
     grams = [st.gram_matrix(b)]
     assert float(st.style_loss([b], grams)) == 0.0
-    assert float(st.style_loss([a], grams)) == pytest.approx(1.0)     # Gram of ones is [[1]], of zeros [[0]]
+    assert float(st.style_loss([a], grams)) == pytest.approx(
+        1.0
+    )  # Gram of ones is [[1]], of zeros [[0]]
     with pytest.raises(ValueError, match="feature maps for"):
         st.style_loss([a, a], grams)
 
@@ -92,7 +107,7 @@ def test_gatys_losses_decrease_on_real_images(network, images):
     assert len(history["total"]) == 15 and len(shots) == 4 and np.array_equal(shots[0], content)
     assert history["style"][-1] < history["style"][0] * 0.7, history["style"]
     assert history["total"][-1] < history["total"][0]
-    assert history["content"][0] < history["content"][-1]             # it leaves the photo for the painting
+    assert history["content"][0] < history["content"][-1]  # it leaves the photo for the painting
     # the loss of the result, measured afresh, is lower than the photo's
     grams, targets = st.style_targets(network, content, style)
     before = st.transfer_losses(network, content[None], grams, targets, 1000.0, 1.0, 50.0)
@@ -101,25 +116,29 @@ def test_gatys_losses_decrease_on_real_images(network, images):
     with pytest.raises(ValueError, match="steps"):
         st.stylize(network, content, style, steps=0)
     with pytest.raises(ValueError, match=r"floats in \[0, 1\]"):
-        st.stylize(network, photo, style, steps=1)           # a BGR uint8 photo, not st.to_tensor's output
+        st.stylize(network, photo, style, steps=1)  # a BGR uint8 photo, not st.to_tensor's output
     with pytest.raises(TypeError, match="None"):
         st.stylize(network, content, None, steps=1)
 
 
 def test_magenta_output_shape_range_and_style(images):
     photo, painting = images
-    predictor, transformer = st.load_magenta(_find(st.MAGENTA_PREDICT_ASSET), _find(st.MAGENTA_TRANSFER_ASSET))
+    predictor, transformer = st.load_magenta(
+        _find(st.MAGENTA_PREDICT_ASSET), _find(st.MAGENTA_TRANSFER_ASSET)
+    )
     wave = st.style_vector(predictor, painting)
     own = st.style_vector(predictor, photo)
     assert wave.shape == (1, 1, 1, 100) and wave.dtype == np.float32
-    assert np.abs(wave - own).mean() > 0.1                             # two different styles
+    assert np.abs(wave - own).mean() > 0.1  # two different styles
     out = st.magenta_stylize(transformer, photo, wave)
     assert out.shape == (384, 384, 3) and out.dtype == np.uint8
-    assert out.min() < 40 and out.max() > 215                          # a full range, not a flat image
+    assert out.min() < 40 and out.max() > 215  # a full range, not a flat image
     photo_square = st.to_image(st.square_input(photo, 384)[0]).astype(float)
     styled = np.abs(out - photo_square).mean()
-    itself = np.abs(st.magenta_stylize(transformer, photo, st.blend_style(wave, own, 1.0)) - photo_square).mean()
-    assert itself < styled                                             # its own style → closer to the photo
+    itself = np.abs(
+        st.magenta_stylize(transformer, photo, st.blend_style(wave, own, 1.0)) - photo_square
+    ).mean()
+    assert itself < styled  # its own style → closer to the photo
     assert np.allclose(st.blend_style(wave, own, 0.0), wave)
     with pytest.raises(ValueError, match="content_ratio"):
         st.blend_style(wave, own, 1.5)
@@ -140,7 +159,11 @@ def test_full_course_layers_exist_in_vgg19():
     import keras
 
     base = keras.applications.VGG19(include_top=False, weights=None, input_shape=(None, None, 3))
-    net = st.style_network(base, st.VGG19_STYLE_LAYERS, st.VGG19_CONTENT_LAYERS,
-                           lambda x: keras.applications.vgg19.preprocess_input(x * 255.0))
+    net = st.style_network(
+        base,
+        st.VGG19_STYLE_LAYERS,
+        st.VGG19_CONTENT_LAYERS,
+        lambda x: keras.applications.vgg19.preprocess_input(x * 255.0),
+    )
     style, content = net.features(np.full((1, 64, 64, 3), 0.5, np.float32))
     assert len(style) == 5 and len(content) == 1 and content[0].shape[-1] == 512

@@ -1,4 +1,5 @@
 """TF Lite models run through cvcourse.tflite: a real ImageNet classifier on a real photo."""
+
 from __future__ import annotations
 
 import cv2
@@ -11,7 +12,9 @@ from cvcourse.images import read_image
 
 @pytest.fixture
 def mobilenet(real_asset):
-    model = tflite.load_interpreter(real_asset("imagenet_classifier/mobilenet_v1_0.25_224_1_default_1.tflite"))
+    model = tflite.load_interpreter(
+        real_asset("imagenet_classifier/mobilenet_v1_0.25_224_1_default_1.tflite")
+    )
     labels = real_asset("imagenet_classifier/imagenet_labels.txt").read_text().splitlines()
     return model, labels
 
@@ -39,7 +42,13 @@ def test_wrong_inputs_are_refused(mobilenet, tmp_path):
 def test_one_opencv_distribution_is_installed():
     from importlib.metadata import distributions
 
-    opencv = sorted({d.metadata["Name"].lower() for d in distributions() if d.metadata["Name"].lower().startswith("opencv")})
+    opencv = sorted(
+        {
+            d.metadata["Name"].lower()
+            for d in distributions()
+            if d.metadata["Name"].lower().startswith("opencv")
+        }
+    )
     assert opencv == ["opencv-contrib-python"], opencv
 
 
@@ -51,7 +60,9 @@ def test_tensorflow_interpreter_is_the_fallback(monkeypatch, real_asset):
     monkeypatch.setitem(sys.modules, "ai_edge_litert.interpreter", None)
     cls = tflite.interpreter_class()
     assert cls.__module__.startswith("tensorflow")
-    model = tflite.load_interpreter(real_asset("imagenet_classifier/mobilenet_v1_0.25_224_1_default_1.tflite"))
+    model = tflite.load_interpreter(
+        real_asset("imagenet_classifier/mobilenet_v1_0.25_224_1_default_1.tflite")
+    )
     assert type(model) is cls
     (scores,) = tflite.run(model, np.zeros((1, 224, 224, 3), np.float32))
     assert scores.shape == (1, 1001) and abs(float(scores.sum()) - 1) < 1e-3

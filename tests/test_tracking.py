@@ -1,9 +1,9 @@
 """Tracker factory, tracking loop and reference track, on the real traffic clip."""
+
 from __future__ import annotations
 
 import types
 
-import numpy as np
 import pytest
 
 from cvcourse import tracking, video
@@ -41,7 +41,9 @@ def test_reference_ships_with_the_package_and_is_hash_checked():
 
     file = tracking.reference_file(download=False)
     assert file.parent.name == assets.COURSE_DATA_FOLDER and file.parent.parent.name == "cvcourse"
-    assert assets.sha256sum(file) == assets.get(tracking.REFERENCE_ASSET).sha256, "update the registry row with the CSV"
+    assert assets.sha256sum(file) == assets.get(tracking.REFERENCE_ASSET).sha256, (
+        "update the registry row with the CSV"
+    )
 
 
 def test_bad_reference_files_are_refused(tmp_path):
@@ -113,15 +115,21 @@ def test_unknown_name_and_bad_boxes_fail_clearly(clip_frames):
 
 
 def test_missing_contrib_build_says_what_to_install(monkeypatch):
-    plain = types.SimpleNamespace(__version__="4.8.0", TrackerMIL_create=lambda: None)  # opencv-python: no KCF, no legacy
+    plain = types.SimpleNamespace(
+        __version__="4.8.0", TrackerMIL_create=lambda: None
+    )  # opencv-python: no KCF, no legacy
     monkeypatch.setattr(tracking, "cv2", plain)
-    with pytest.raises(tracking.TrackerNotAvailableError, match="pip install opencv-contrib-python"):
+    with pytest.raises(
+        tracking.TrackerNotAvailableError, match="pip install opencv-contrib-python"
+    ):
         tracking.create_tracker("KCF")
     assert tracking.available_trackers() == ["MIL"]
 
 
 def test_model_trackers_need_their_files(tmp_path):
-    with pytest.raises(FileNotFoundError, match="GOTURN is a neural network and needs its model files"):
+    with pytest.raises(
+        FileNotFoundError, match="GOTURN is a neural network and needs its model files"
+    ):
         tracking.create_tracker("GOTURN")
     with pytest.raises(FileNotFoundError, match="net=PATH"):
         tracking.create_tracker("Vit", net=str(tmp_path / "missing.onnx"))
@@ -147,6 +155,9 @@ def test_iou_and_frames_before_loss():
     assert tracking.frames_before_loss(ious, 0.5) == (5, True)
     lost = [(0, 0, 10, 10), None, None, None, None, None]
     assert tracking.iou_per_frame(lost, reference) == {0: 1.0, 5: 0.0}
-    assert tracking.iou_per_frame(kept[:6], reference, start=5) == {5: pytest.approx(1 / 3), 10: pytest.approx(50 / 150)}
+    assert tracking.iou_per_frame(kept[:6], reference, start=5) == {
+        5: pytest.approx(1 / 3),
+        10: pytest.approx(50 / 150),
+    }
     with pytest.raises(ValueError, match="no IoU"):
         tracking.frames_before_loss({})

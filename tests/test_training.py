@@ -1,4 +1,5 @@
 """Numbers and plots of cvcourse.training (the classifier inspection helpers of notebook 05)."""
+
 import matplotlib
 import numpy as np
 import pytest
@@ -27,9 +28,21 @@ def test_misclassified():
 
 def test_plots_build():
     rng = np.random.default_rng(0)
-    history = {"accuracy": [0.5, 0.7], "val_accuracy": [0.6, 0.65], "loss": [1.0, 0.6], "val_loss": [0.9, 0.8]}
+    history = {
+        "accuracy": [0.5, 0.7],
+        "val_accuracy": [0.6, 0.65],
+        "loss": [1.0, 0.6],
+        "val_loss": [0.9, 0.8],
+    }
     assert len(training.plot_history(history, show=False).axes) == 2
-    assert len(training.plot_history({"a": history, "b": history}, metrics=("accuracy",), show=False).axes) == 1
+    assert (
+        len(
+            training.plot_history(
+                {"a": history, "b": history}, metrics=("accuracy",), show=False
+            ).axes
+        )
+        == 1
+    )
     with pytest.raises(KeyError):
         training.plot_history(history, metrics=("auc",), show=False)
     with pytest.raises(TypeError):

@@ -1,4 +1,5 @@
 """Transfer-learning plumbing: the few-label data, the splits, the ImageNet base, the curves."""
+
 from __future__ import annotations
 
 import zipfile
@@ -68,7 +69,10 @@ def test_unfreeze_from_top_blocks():
     base = mobilenet.build_mobilenet_v1(input_shape=(64, 64, 3), include_top=False)
     base.trainable = False
     assert transfer.unfreeze_from(base, "Conv2d_12_depthwise") == 8  # 4 layers × (kernel, bias)
-    assert not base.get_layer("Conv2d_11_pointwise").trainable and base.get_layer("Conv2d_13_pointwise").trainable
+    assert (
+        not base.get_layer("Conv2d_11_pointwise").trainable
+        and base.get_layer("Conv2d_13_pointwise").trainable
+    )
     with pytest.raises(ValueError, match="no layer 'mixed9'"):
         transfer.unfreeze_from(base, "mixed9")
 
@@ -80,9 +84,13 @@ def test_cats_and_dogs_loader_reads_the_zip_layout(tmp_path, monkeypatch):
         for part in ("train", "validation"):
             for folder, colour in (("cats", (250, 0, 0)), ("dogs", (0, 0, 250))):
                 for k in range(2):
-                    image = np.full((30 + k, 40, 3), colour, np.uint8) + rng.integers(0, 5, (30 + k, 40, 3), dtype=np.uint8)
-                    z.writestr(f"cats_and_dogs_filtered/{part}/{folder}/{folder[:-1]}.{k}.jpg",
-                               cv2.imencode(".jpg", image)[1].tobytes())
+                    image = np.full((30 + k, 40, 3), colour, np.uint8) + rng.integers(
+                        0, 5, (30 + k, 40, 3), dtype=np.uint8
+                    )
+                    z.writestr(
+                        f"cats_and_dogs_filtered/{part}/{folder}/{folder[:-1]}.{k}.jpg",
+                        cv2.imencode(".jpg", image)[1].tobytes(),
+                    )
     monkeypatch.setattr(assets, "path", lambda name, download=None: archive)
     images, labels = transfer.load_cats_and_dogs(size=16)
     assert images.shape == (8, 16, 16, 3) and labels.tolist() == [0] * 4 + [1] * 4
@@ -105,14 +113,19 @@ def test_cats_and_dogs_missing_offline_gives_the_registry_error(monkeypatch, tmp
 
 
 def test_validation_curves_and_table():
-    fig = transfer.plot_validation_curves({"a": {"val_accuracy": [0.5, 0.6]}, "b": {"val_accuracy": [0.7]}},
-                                          start={"b": 2}, show=False)
+    fig = transfer.plot_validation_curves(
+        {"a": {"val_accuracy": [0.5, 0.6]}, "b": {"val_accuracy": [0.7]}},
+        start={"b": 2},
+        show=False,
+    )
     lines = fig.axes[0].get_lines()
     assert [list(l.get_xdata()) for l in lines] == [[1, 2], [3]]
     with pytest.raises(KeyError, match="val_loss"):
         transfer.plot_validation_curves({"a": {"val_accuracy": [1]}}, metric="val_loss", show=False)
     table = transfer.results_table([("scratch", 0.85, 10.04), ("transfer", 0.979, 8.5)])
-    assert "scratch" in table and "0.979" in table and "10.0" in table and len(table.splitlines()) == 4
+    assert (
+        "scratch" in table and "0.979" in table and "10.0" in table and len(table.splitlines()) == 4
+    )
 
 
 def test_enlarge_keeps_pixels_visible():

@@ -1,4 +1,5 @@
 """Video in/out on the course's real clips, and the webcam fallback."""
+
 from __future__ import annotations
 
 import cv2
@@ -20,7 +21,9 @@ def test_read_frames_with_step_and_width(real_asset):
 
 def test_missing_webcam_falls_back_to_the_clip_with_a_warning(real_asset):
     real_asset(CLIP)
-    with pytest.warns(video.NoCameraWarning, match="using the video file videos/clip_01_tears_of_steel.mp4"):
+    with pytest.warns(
+        video.NoCameraWarning, match="using the video file videos/clip_01_tears_of_steel.mp4"
+    ):
         frames = video.read_frames(99, stop=3)
     assert len(frames) == 3 and frames[0].shape[2] == 3
 
@@ -32,14 +35,19 @@ def test_missing_webcam_without_fallback_raises():
 
 def test_in_colab_the_webcam_falls_back_without_touching_a_device(real_asset, monkeypatch):
     real_asset(CLIP)
-    monkeypatch.setitem(__import__("sys").modules, "google.colab", __import__("types").ModuleType("google.colab"))
+    monkeypatch.setitem(
+        __import__("sys").modules, "google.colab", __import__("types").ModuleType("google.colab")
+    )
     opened, real_capture = [], cv2.VideoCapture
 
     def recording_capture(source, *args):
         opened.append(source)
         return real_capture(source, *args)
+
     monkeypatch.setattr(cv2, "VideoCapture", recording_capture)
-    with pytest.warns(video.NoCameraWarning, match=f"{video.COLAB_NO_CAMERA}.*using the video file {CLIP}"):
+    with pytest.warns(
+        video.NoCameraWarning, match=f"{video.COLAB_NO_CAMERA}.*using the video file {CLIP}"
+    ):
         frames = video.read_frames(0, stop=2)
     assert len(frames) == 2 and 0 not in opened  # the camera index never reached OpenCV
     with pytest.raises(RuntimeError, match=video.COLAB_NO_CAMERA):
@@ -116,26 +124,36 @@ def test_a_webcam_without_a_stop_ends_after_the_default_time(endless_camera):
     frames = video.read_frames(0)  # stop=None: a real camera would never end
     camera = endless_camera[-1]
     assert camera.released, "the camera must be released"
-    assert 0.9 * 10 * video.LIVE_MAX_SECONDS <= len(frames) <= 10 * video.LIVE_MAX_SECONDS  # 10 clock looks a second
+    assert (
+        0.9 * 10 * video.LIVE_MAX_SECONDS <= len(frames) <= 10 * video.LIVE_MAX_SECONDS
+    )  # 10 clock looks a second
 
 
 def test_a_webcam_obeys_max_frames_and_max_seconds(endless_camera):
     assert len(video.read_frames(0, max_frames=7, step=2)) == 7 and endless_camera[-1].released
-    assert endless_camera[-1].reads == 1 + 13  # the check read when opening, then frames 0, 2, …, 12
+    assert (
+        endless_camera[-1].reads == 1 + 13
+    )  # the check read when opening, then frames 0, 2, …, 12
     frames = video.read_frames(0, max_seconds=2.0)
     assert 10 <= len(frames) <= 20 and endless_camera[-1].released
     assert len(video.read_frames(0, stop=5)) == 5  # an explicit stop replaces the default time cap
 
 
-def test_interrupting_a_webcam_keeps_the_frames_and_releases_it(monkeypatch, capsys, endless_camera):
-    monkeypatch.setattr(video.cv2, "VideoCapture", lambda index: EndlessCamera(index, interrupt_after=6))
+def test_interrupting_a_webcam_keeps_the_frames_and_releases_it(
+    monkeypatch, capsys, endless_camera
+):
+    monkeypatch.setattr(
+        video.cv2, "VideoCapture", lambda index: EndlessCamera(index, interrupt_after=6)
+    )
     frames = video.read_frames(0, max_seconds=1000)
     assert len(frames) == 5 and endless_camera[-1].released  # read 1 opens, reads 2-6 are frames
     assert "camera is released" in capsys.readouterr().out
 
 
 def test_interrupting_a_file_is_not_swallowed(monkeypatch, real_asset, endless_camera):
-    monkeypatch.setattr(video.cv2, "VideoCapture", lambda name: EndlessCamera(name, interrupt_after=3))
+    monkeypatch.setattr(
+        video.cv2, "VideoCapture", lambda name: EndlessCamera(name, interrupt_after=3)
+    )
     with pytest.raises(KeyboardInterrupt):
         video.read_frames(real_asset(CLIP))
     assert endless_camera[-1].released
@@ -147,6 +165,12 @@ def test_video_info_counts_decoded_frames(tmp_path, real_asset):
     file = video.write_video(tmp_path / "clip.mp4", frames, fps=5)
     info = video.video_info(file.read_bytes())
     assert info == video.video_info(file)
-    assert (info["frames"], info["width"], info["height"], info["fps"], info["seconds"]) == (10, 160, 90, 5.0, 2.0)
+    assert (info["frames"], info["width"], info["height"], info["fps"], info["seconds"]) == (
+        10,
+        160,
+        90,
+        5.0,
+        2.0,
+    )
     with pytest.raises(ValueError, match="not a video"):
         video.video_info(b"\x00" * 100)

@@ -25,6 +25,7 @@ exported by the TF Object Detection API); the full-course run skips that step by
 The real text files (``yolov4.cfg``, the OpenPose prototxt) and the shared Yale faces are read
 through :func:`cvcourse.assets.path`, hash-checked, from the folders in ``CVCOURSE_ASSETS``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,6 +49,7 @@ SEED = 21
 
 
 # --- Darknet -------------------------------------------------------------------------------------
+
 
 def darknet_sections(cfg_text: str) -> list[tuple[str, dict[str, str]]]:
     """The ``[section]`` blocks of a Darknet cfg, in order, each with its ``key=value`` options."""
@@ -79,7 +81,9 @@ def darknet_convolutions(cfg_text: str) -> list[tuple[int, int, int, bool]]:
         if kind == "convolutional":
             filters, size = int(options["filters"]), int(options.get("size", 1))
             groups = int(options.get("groups", 1))
-            convolutions.append((filters, previous // groups, size, options.get("batch_normalize", "0") == "1"))
+            convolutions.append(
+                (filters, previous // groups, size, options.get("batch_normalize", "0") == "1")
+            )
             out = filters
         elif kind == "route":
             layers = [int(n) for n in options["layers"].split(",")]
@@ -94,12 +98,16 @@ def darknet_convolutions(cfg_text: str) -> list[tuple[int, int, int, bool]]:
     return convolutions
 
 
-DARKNET_HEADER = struct.pack("<iiiq", 0, 2, 5, 0)  # major 0, minor 2, revision 5, images seen (int64)
+DARKNET_HEADER = struct.pack(
+    "<iiiq", 0, 2, 5, 0
+)  # major 0, minor 2, revision 5, images seen (int64)
 
 
 def darknet_weights_size(cfg_text: str) -> int:
     """The bytes of the weights file the cfg implies: the 20-byte header + 4 per number."""
-    numbers = sum(f * (c * k * k + (4 if bn else 1)) for f, c, k, bn in darknet_convolutions(cfg_text))
+    numbers = sum(
+        f * (c * k * k + (4 if bn else 1)) for f, c, k, bn in darknet_convolutions(cfg_text)
+    )
     return len(DARKNET_HEADER) + 4 * numbers
 
 
@@ -116,16 +124,19 @@ def make_darknet_weights(cfg: Path, out: Path, rng: np.random.Generator) -> str:
             fan_in = channels * size * size
             if bn:
                 norm = np.zeros((4, filters), np.float32)
-                norm[1], norm[3] = 1.0, 1.0   # biases 0, scales 1, means 0, variances 1
+                norm[1], norm[3] = 1.0, 1.0  # biases 0, scales 1, means 0, variances 1
                 f.write(norm.tobytes())
             else:
                 f.write(np.full(filters, -6.0, np.float32).tobytes())
-            kernel = rng.standard_normal(filters * fan_in, dtype=np.float32) * np.float32(np.sqrt(1.0 / fan_in))
+            kernel = rng.standard_normal(filters * fan_in, dtype=np.float32) * np.float32(
+                np.sqrt(1.0 / fan_in)
+            )
             f.write(kernel.tobytes())
     return f"random weights for the cfg's {len(darknet_convolutions(cfg.read_text()))} convolutions (seed {SEED})"
 
 
 # --- Caffe ---------------------------------------------------------------------------------------
+
 
 def _varint(value: int) -> bytes:
     out = bytearray()
@@ -150,8 +161,11 @@ def caffe_blob(values: np.ndarray) -> bytes:
 
 def caffe_layer(name: str, kind: str, blobs: list[np.ndarray]) -> bytes:
     """A ``LayerParameter``: ``name`` (1), ``type`` (2), ``blobs`` (7)."""
-    return (_field(1, name.encode()) + _field(2, kind.encode())
-            + b"".join(_field(7, caffe_blob(b)) for b in blobs))
+    return (
+        _field(1, name.encode())
+        + _field(2, kind.encode())
+        + b"".join(_field(7, caffe_blob(b)) for b in blobs)
+    )
 
 
 def prototxt_layers(text: str) -> tuple[dict[str, int], list[dict]]:
@@ -159,14 +173,24 @@ def prototxt_layers(text: str) -> tuple[dict[str, int], list[dict]]:
     name, type, bottoms, tops and, for convolutions, num_output, kernel_size and group."""
     text = re.sub(r"#[^\n]*", "", text)
     inputs = {}
-    for match in re.finditer(r'^input:\s*"([^"]+)"((?:\s*input_dim:\s*\d+)+)', text, flags=re.MULTILINE):
+    for match in re.finditer(
+        r'^input:\s*"([^"]+)"((?:\s*input_dim:\s*\d+)+)', text, flags=re.MULTILINE
+    ):
         inputs[match.group(1)] = [int(d) for d in re.findall(r"\d+", match.group(2))][1]
     layers = []
     for block in re.split(r"^layer\s*\{", text, flags=re.MULTILINE)[1:]:
         get = lambda key: re.findall(rf'\b{key}:\s*"?([^"\s]+)"?', block)  # noqa: E731
-        layers.append({"name": get("name")[0], "type": get("type")[0], "bottom": get("bottom"),
-                       "top": get("top"), "num_output": get("num_output"),
-                       "kernel_size": get("kernel_size"), "group": get("group")})
+        layers.append(
+            {
+                "name": get("name")[0],
+                "type": get("type")[0],
+                "bottom": get("bottom"),
+                "top": get("top"),
+                "num_output": get("num_output"),
+                "kernel_size": get("kernel_size"),
+                "group": get("group"),
+            }
+        )
     return inputs, layers
 
 
@@ -186,7 +210,14 @@ def make_caffemodel(prototxt: Path, out: Path, rng: np.random.Generator) -> str:
                 fan_in = bottoms[0] // group * k * k
                 kernel = rng.standard_normal((n, bottoms[0] // group, k, k), dtype=np.float32)
                 kernel *= np.float32(np.sqrt(2.0 / fan_in))
-                f.write(_field(100, caffe_layer(layer["name"], "Convolution", [kernel, np.zeros(n, np.float32)])))
+                f.write(
+                    _field(
+                        100,
+                        caffe_layer(
+                            layer["name"], "Convolution", [kernel, np.zeros(n, np.float32)]
+                        ),
+                    )
+                )
                 out_channels = n
                 convolutions += 1
             elif layer["type"] == "Concat":
@@ -194,7 +225,9 @@ def make_caffemodel(prototxt: Path, out: Path, rng: np.random.Generator) -> str:
             elif layer["type"] in ("ReLU", "Pooling", "Dropout"):
                 out_channels = bottoms[0]
             else:
-                raise ValueError(f"prototxt layer type {layer['type']} is not handled by this stand-in maker")
+                raise ValueError(
+                    f"prototxt layer type {layer['type']} is not handled by this stand-in maker"
+                )
             for top in layer["top"]:
                 channels[top] = out_channels
     return f"protobuf NetParameter written by hand: random blobs for the prototxt's {convolutions} convolutions (seed {SEED})"
@@ -238,16 +271,27 @@ def make_keras_notop(application: str) -> Callable[[Path, np.random.Generator], 
         model = getattr(keras.applications, application)(include_top=False, weights=None)
         calibrated = calibrate_batch_norms(model)
         save_keras2_weights(model, out)
-        return (f"keras.applications.{application}(include_top=False, weights=None): its random "
-                f"initial weights ({model.count_params():,}) in the Keras 2 HDF5 layout"
-                + (f", the moving means and variances of its {calibrated} batch norms set from one "
-                   "batch of the shared photos (so that activations and gradients neither vanish "
-                   "nor explode)" if calibrated else ""))
+        return (
+            f"keras.applications.{application}(include_top=False, weights=None): its random "
+            f"initial weights ({model.count_params():,}) in the Keras 2 HDF5 layout"
+            + (
+                f", the moving means and variances of its {calibrated} batch norms set from one "
+                "batch of the shared photos (so that activations and gradients neither vanish "
+                "nor explode)"
+                if calibrated
+                else ""
+            )
+        )
+
     return make
 
 
-CALIBRATION_PHOTOS = ("photos/grace_hopper.jpg", "detection_images/dog.jpg", "detection_images/person.jpg",
-                      "style_transfer/great_wave_kanagawa.jpg")
+CALIBRATION_PHOTOS = (
+    "photos/grace_hopper.jpg",
+    "detection_images/dog.jpg",
+    "detection_images/person.jpg",
+    "style_transfer/great_wave_kanagawa.jpg",
+)
 
 
 def calibrate_batch_norms(model, size: int = 160) -> int:
@@ -263,8 +307,20 @@ def calibrate_batch_norms(model, size: int = 160) -> int:
     norms = [layer for layer in model.layers if isinstance(layer, keras.layers.BatchNormalization)]
     if not norms:
         return 0
-    batch = np.stack([cv2.resize(cv2.imread(str(_real(name)))[:, :, ::-1], (size, size), interpolation=cv2.INTER_AREA)
-                      for name in CALIBRATION_PHOTOS]).astype(np.float32) / 127.5 - 1
+    batch = (
+        np.stack(
+            [
+                cv2.resize(
+                    cv2.imread(str(_real(name)))[:, :, ::-1],
+                    (size, size),
+                    interpolation=cv2.INTER_AREA,
+                )
+                for name in CALIBRATION_PHOTOS
+            ]
+        ).astype(np.float32)
+        / 127.5
+        - 1
+    )
     momenta = [layer.momentum for layer in norms]
     for layer in norms:
         layer.momentum = 0.0
@@ -276,6 +332,7 @@ def calibrate_batch_norms(model, size: int = 160) -> int:
 
 # --- data sets -----------------------------------------------------------------------------------
 
+
 def make_mnist(out: Path, rng: np.random.Generator) -> str:
     """Keras' ``mnist.npz`` layout: ``x_train (n, 28, 28) uint8``, ``y_train (n,) uint8``, and
     the same for the test set; scikit-learn's 8×8 digits scaled to 20×20 in a 28×28 frame."""
@@ -284,17 +341,23 @@ def make_mnist(out: Path, rng: np.random.Generator) -> str:
 
     digits = load_digits()
     n_train, n_test = 3000, 500  # notebook 13 takes 40 batches of 64 after the first: 2,624
-    order = rng.integers(0, len(digits.target), size=n_train + n_test)   # each digit ~2 times
+    order = rng.integers(0, len(digits.target), size=n_train + n_test)  # each digit ~2 times
     # centred, as MNIST's digits are (shifting them at random would make the shift, not the
     # digit, what PCA's first components see)
-    images = [np.pad(cv2.resize(digits.images[k] / 16.0, (20, 20), interpolation=cv2.INTER_LINEAR), 4)
-              for k in order]
+    images = [
+        np.pad(cv2.resize(digits.images[k] / 16.0, (20, 20), interpolation=cv2.INTER_LINEAR), 4)
+        for k in order
+    ]
     x = np.clip(np.round(np.stack(images) * 255), 0, 255).astype(np.uint8)
     y = digits.target[order].astype(np.uint8)
     with out.open("wb") as f:
-        np.savez_compressed(f, x_train=x[:n_train], y_train=y[:n_train], x_test=x[n_train:], y_test=y[n_train:])
-    return (f"{n_train} + {n_test} scikit-learn digits drawn at random (8×8, scaled to 20×20, centred "
-            "in 28×28)")
+        np.savez_compressed(
+            f, x_train=x[:n_train], y_train=y[:n_train], x_test=x[n_train:], y_test=y[n_train:]
+        )
+    return (
+        f"{n_train} + {n_test} scikit-learn digits drawn at random (8×8, scaled to 20×20, centred "
+        "in 28×28)"
+    )
 
 
 def yale_files() -> list[tuple[str, Path]]:
@@ -319,8 +382,11 @@ def make_fer2013(out: Path, rng: np.random.Generator) -> str:
 
     from cvcourse.emotions import FER2013_EMOTIONS, YALE_TO_FER2013
 
-    faces = [(_read_gray(p), FER2013_EMOTIONS.index(YALE_TO_FER2013[n.rsplit(".", 1)[1]]))
-             for n, p in yale_files() if n.rsplit(".", 1)[1] in YALE_TO_FER2013]
+    faces = [
+        (_read_gray(p), FER2013_EMOTIONS.index(YALE_TO_FER2013[n.rsplit(".", 1)[1]]))
+        for n, p in yale_files()
+        if n.rsplit(".", 1)[1] in YALE_TO_FER2013
+    ]
     usages = {"Training": 6, "PublicTest": 1, "PrivateTest": 1}  # crops of every face per usage
     rows = 0
     with out.open("w", newline="") as f:
@@ -330,14 +396,16 @@ def make_fer2013(out: Path, rng: np.random.Generator) -> str:
             for _ in range(copies):
                 for gray, label in faces:
                     dx, dy = rng.integers(-8, 9, size=2)
-                    crop = gray[40 + dy:210 + dy, 75 + dx:245 + dx]
+                    crop = gray[40 + dy : 210 + dy, 75 + dx : 245 + dx]
                     face = cv2.resize(crop, (48, 48), interpolation=cv2.INTER_AREA)
                     if rng.random() < 0.5:
                         face = face[:, ::-1]
                     writer.writerow([label, " ".join(map(str, face.ravel().tolist())), usage])
                     rows += 1
-    return (f"{rows} rows: 48×48 crops of the shared Yale faces with a FER2013 expression "
-            f"({', '.join(YALE_TO_FER2013)}), randomly shifted and flipped, {usages}")
+    return (
+        f"{rows} rows: 48×48 crops of the shared Yale faces with a FER2013 expression "
+        f"({', '.join(YALE_TO_FER2013)}), randomly shifted and flipped, {usages}"
+    )
 
 
 def _zip_write(archive: zipfile.ZipFile, name: str, data: bytes | str) -> None:
@@ -357,14 +425,21 @@ def _animal(kind: str, rng: np.random.Generator) -> np.ndarray:
     ground = rng.integers(150, 230) if kind == "cat" else rng.integers(20, 100)
     image = np.full((h, w, 3), ground, np.uint8)
     for _ in range(int(rng.integers(2, 5))):
-        colour = tuple(int(c) for c in (rng.integers(0, 90, 3) + (np.array([0, 60, 160]) if kind == "cat"
-                                                                 else np.array([160, 90, 0]))))
+        colour = tuple(
+            int(c)
+            for c in (
+                rng.integers(0, 90, 3)
+                + (np.array([0, 60, 160]) if kind == "cat" else np.array([160, 90, 0]))
+            )
+        )
         if kind == "cat":
             centre = (int(rng.integers(0, w)), int(rng.integers(0, h)))
             cv2.circle(image, centre, int(rng.integers(10, 40)), colour, -1)
         else:
             x = int(rng.integers(0, w))
-            cv2.line(image, (x, 0), (x + int(rng.integers(-40, 40)), h), colour, int(rng.integers(4, 12)))
+            cv2.line(
+                image, (x, 0), (x + int(rng.integers(-40, 40)), h), colour, int(rng.integers(4, 12))
+            )
     noise = rng.normal(0, 12, image.shape)
     return np.clip(image + noise, 0, 255).astype(np.uint8)
 
@@ -381,13 +456,21 @@ def make_cats_and_dogs(out: Path, rng: np.random.Generator) -> str:
     shutil.rmtree(out.parent / "cats_and_dogs_filtered", ignore_errors=True)
     count = 0
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:
-        _zip_write(z, "cats_and_dogs_filtered/vectorize.py", "# stand-in: the real zip holds a helper script here\n")
+        _zip_write(
+            z,
+            "cats_and_dogs_filtered/vectorize.py",
+            "# stand-in: the real zip holds a helper script here\n",
+        )
         for split, (first, n) in CATS_DOGS_SPLITS.items():
             for kind in ("cat", "dog"):
                 for i in range(first, first + n):
-                    ok, jpeg = cv2.imencode(".jpg", _animal(kind, rng), [cv2.IMWRITE_JPEG_QUALITY, 85])
+                    ok, jpeg = cv2.imencode(
+                        ".jpg", _animal(kind, rng), [cv2.IMWRITE_JPEG_QUALITY, 85]
+                    )
                     assert ok
-                    _zip_write(z, f"cats_and_dogs_filtered/{split}/{kind}s/{kind}.{i}.jpg", jpeg.tobytes())
+                    _zip_write(
+                        z, f"cats_and_dogs_filtered/{split}/{kind}s/{kind}.{i}.jpg", jpeg.tobytes()
+                    )
                     count += 1
     return f"{count} drawn JPEGs (cats: warm discs on light, dogs: cool stripes on dark), {CATS_DOGS_SPLITS}"
 
@@ -398,16 +481,23 @@ def make_yale_zip(out: Path, rng: np.random.Generator) -> str:
     assets hold the 164 other images (real); subject 1's centerlight is a copy of its "normal"."""
     files = dict(yale_files())
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:
-        _zip_write(z, "yalefaces/Readme.txt", "stand-in zip: the Yale faces of the course's shared assets\n")
+        _zip_write(
+            z,
+            "yalefaces/Readme.txt",
+            "stand-in zip: the Yale faces of the course's shared assets\n",
+        )
         _zip_write(z, "yalefaces/.DS_Store", b"\0\0\0\1Bud1" + bytes(24))
         _zip_write(z, "yalefaces/subject01.gif", files["yalefaces/subject01.normal"].read_bytes())
         for name, path in sorted(files.items()):
             _zip_write(z, f"yalefaces/{name.split('/', 1)[1]}", path.read_bytes())
-    return (f"the {len(files)} shared Yale GIFs + subject01.gif (a copy of subject01.normal, "
-            "standing for the missing centerlight image), Readme.txt, .DS_Store")
+    return (
+        f"the {len(files)} shared Yale GIFs + subject01.gif (a copy of subject01.normal, "
+        "standing for the missing centerlight image), Readme.txt, .DS_Store"
+    )
 
 
 # --- the folder ----------------------------------------------------------------------------------
+
 
 def _real(name: str) -> Path:
     from cvcourse import assets
@@ -418,25 +508,43 @@ def _real(name: str) -> Path:
 # registry name: (what it stands for, version, maker). Bump a version when its maker changes: a
 # cached file of another version is made again (the others are kept).
 MAKERS: dict[str, tuple[str, int, Callable[[Path, np.random.Generator], str]]] = {
-    "yolov4/yolov4.weights": ("YOLOv4 COCO weights (AlexeyAB/darknet release)", 1,
-                              lambda out, rng: make_darknet_weights(_real("yolov4/yolov4.cfg"), out, rng)),
+    "yolov4/yolov4.weights": (
+        "YOLOv4 COCO weights (AlexeyAB/darknet release)",
+        1,
+        lambda out, rng: make_darknet_weights(_real("yolov4/yolov4.cfg"), out, rng),
+    ),
     "openpose_mpii/pose_iter_160000.caffemodel": (
-        "OpenPose MPII body model, 4 stages (CMU)", 1,
-        lambda out, rng: make_caffemodel(_real("openpose_mpii/pose_deploy_linevec_faster_4_stages.prototxt"), out, rng)),
-    **{name: (f"ImageNet weights of Keras' {app} without its top", 2, make_keras_notop(app))
-       for name, app in KERAS_NOTOP.items()},
+        "OpenPose MPII body model, 4 stages (CMU)",
+        1,
+        lambda out, rng: make_caffemodel(
+            _real("openpose_mpii/pose_deploy_linevec_faster_4_stages.prototxt"), out, rng
+        ),
+    ),
+    **{
+        name: (f"ImageNet weights of Keras' {app} without its top", 2, make_keras_notop(app))
+        for name, app in KERAS_NOTOP.items()
+    },
     "mnist/mnist.npz": ("MNIST, 60,000 + 10,000 handwritten digits (Keras' copy)", 3, make_mnist),
-    "fer2013/fer2013.csv": ("FER2013, 35,887 48×48 faces with 7 emotions (Kaggle)", 1, make_fer2013),
-    "cats_and_dogs/cats_and_dogs_filtered.zip": ("Kaggle Dogs vs. Cats, the 3,000-photo filtered set", 2,
-                                                 make_cats_and_dogs),
-    "yalefaces_full/yalefaces.zip": ("the UCSD Yale Face Database zip, 165 images", 2, make_yale_zip),
+    "fer2013/fer2013.csv": (
+        "FER2013, 35,887 48×48 faces with 7 emotions (Kaggle)",
+        1,
+        make_fer2013,
+    ),
+    "cats_and_dogs/cats_and_dogs_filtered.zip": (
+        "Kaggle Dogs vs. Cats, the 3,000-photo filtered set",
+        2,
+        make_cats_and_dogs,
+    ),
+    "yalefaces_full/yalefaces.zip": (
+        "the UCSD Yale Face Database zip, 165 images",
+        2,
+        make_yale_zip,
+    ),
 }
 # full-mode files with no stand-in, and why (the full-course run skips their steps by name)
 NO_STAND_IN = {
-    "mask_rcnn/mask_rcnn_inception_v2_coco_2018_01_28.tar.gz":
-        "a frozen TensorFlow Object Detection graph: no honest stand-in can be generated",
-    "mask_rcnn/mask_rcnn_inception_v2_coco_2018_01_28.pbtxt":
-        "OpenCV's text graph for that frozen graph: useless without it",
+    "mask_rcnn/mask_rcnn_inception_v2_coco_2018_01_28.tar.gz": "a frozen TensorFlow Object Detection graph: no honest stand-in can be generated",
+    "mask_rcnn/mask_rcnn_inception_v2_coco_2018_01_28.pbtxt": "OpenCV's text graph for that frozen graph: useless without it",
 }
 FIELDS = ["name", "sha256", "bytes", "stands_for", "made_by"]
 
@@ -467,11 +575,17 @@ def cached(folder: Path, rows: dict[str, dict[str, str]], name: str) -> bool:
     """True when ``folder`` holds this version of ``name``'s stand-in, of the listed size (the
     asset lookup checks its sha256 on every use)."""
     row, file = rows.get(name), folder / name
-    return (row is not None and row["made_by"].startswith(made_by(name) + ":") and file.is_file()
-            and file.stat().st_size == int(row["bytes"]))
+    return (
+        row is not None
+        and row["made_by"].startswith(made_by(name) + ":")
+        and file.is_file()
+        and file.stat().st_size == int(row["bytes"])
+    )
 
 
-def make(folder: Path = DEFAULT_FOLDER, force: bool = False, log: Callable[[str], None] = print) -> Path:
+def make(
+    folder: Path = DEFAULT_FOLDER, force: bool = False, log: Callable[[str], None] = print
+) -> Path:
     """Make the stand-ins in ``folder``, keeping those already there in this version (unless
     ``force``), and write the manifest; returns ``folder``."""
     folder = Path(folder)
@@ -480,7 +594,7 @@ def make(folder: Path = DEFAULT_FOLDER, force: bool = False, log: Callable[[str]
     if len(keep) == len(MAKERS) and set(old) == set(MAKERS):
         return folder
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / MANIFEST).unlink(missing_ok=True)   # no manifest while the files change
+    (folder / MANIFEST).unlink(missing_ok=True)  # no manifest while the files change
     rows = []
     for number, (name, (stands_for, _, maker)) in enumerate(MAKERS.items()):
         if name in keep:
@@ -492,8 +606,15 @@ def make(folder: Path = DEFAULT_FOLDER, force: bool = False, log: Callable[[str]
         tmp = out.with_name(out.name + ".part")
         how = maker(tmp, np.random.default_rng([SEED, number]))
         tmp.replace(out)
-        rows.append({"name": name, "sha256": sha256(out), "bytes": out.stat().st_size,
-                     "stands_for": stands_for, "made_by": f"{made_by(name)}: {how}"})
+        rows.append(
+            {
+                "name": name,
+                "sha256": sha256(out),
+                "bytes": out.stat().st_size,
+                "stands_for": stands_for,
+                "made_by": f"{made_by(name)}: {how}",
+            }
+        )
         log(f"{name}: {out.stat().st_size:,} bytes in {time.perf_counter() - start:.1f} s")
     tmp = folder / (MANIFEST + ".part")
     with tmp.open("w", newline="", encoding="utf-8") as f:
@@ -512,7 +633,9 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     folder = make(args.folder, force=args.force)
     total = sum((folder / n).stat().st_size for n in MAKERS)
-    print(f"{len(MAKERS)} stand-ins, {total / 1e6:.0f} MB, in {folder} ({time.perf_counter() - start:.1f} s)")
+    print(
+        f"{len(MAKERS)} stand-ins, {total / 1e6:.0f} MB, in {folder} ({time.perf_counter() - start:.1f} s)"
+    )
     for name, why in NO_STAND_IN.items():
         print(f"no stand-in for {name}: {why}")
     return 0
