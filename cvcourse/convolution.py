@@ -43,23 +43,11 @@ SLIDES_IMAGE = np.array(
 )
 
 #: The slides' 3×3 feature detector.
-SLIDES_DETECTOR = np.array(
-    [
-        [1, 0, 0],
-        [1, 0, 1],
-        [0, 1, 1],
-    ]
-)
+SLIDES_DETECTOR = np.array([[1, 0, 0], [1, 0, 1], [0, 1, 1]])
 
 #: The 5×5 feature map the slides obtain from :data:`SLIDES_IMAGE` and :data:`SLIDES_DETECTOR`.
 SLIDES_FEATURE_MAP = np.array(
-    [
-        [0, 1, 0, 1, 0],
-        [0, 2, 1, 1, 2],
-        [1, 2, 2, 3, 1],
-        [1, 3, 3, 3, 2],
-        [1, 3, 1, 3, 5],
-    ]
+    [[0, 1, 0, 1, 0], [0, 2, 1, 1, 2], [1, 2, 2, 3, 1], [1, 3, 3, 3, 2], [1, 3, 1, 3, 5]]
 )
 
 
@@ -78,7 +66,8 @@ PRESET_DETECTORS: dict[str, np.ndarray] = {
 
 
 def check_matrix(array: object, name: str = "array") -> np.ndarray:
-    """``array`` as a 2-D numeric numpy array, or a ``TypeError``/``ValueError`` that says why not."""
+    """``array`` as a 2-D numeric numpy array, or a ``TypeError``/``ValueError`` that says why
+    not."""
     if array is None:
         raise TypeError(f"{name} is None; expected a 2-D array of numbers")
     a = np.asarray(array)
@@ -280,7 +269,8 @@ def fixed_conv2d(
 def keras_feature_maps(
     image: object, kernels: object | Sequence[object], activation: str | None = None
 ) -> np.ndarray:
-    """The ``(n, H', W')`` feature maps that a Keras ``Conv2D`` with ``kernels`` computes on ``image``."""
+    """The ``(n, H', W')`` feature maps that a Keras ``Conv2D`` with ``kernels`` computes on
+    ``image``."""
     image = check_matrix(image, "image")
     k = stack_kernels(kernels)
     _check_pair(image, k[0])
@@ -369,7 +359,8 @@ def plot_dense_step(
     for k, w in enumerate(weights):
         if w.shape != (layers[k].size, layers[k + 1].size):
             raise ValueError(
-                f"weights {k + 1} have shape {w.shape}, expected {(layers[k].size, layers[k + 1].size)}"
+                f"weights {k + 1} have shape {w.shape}, expected "
+                f"{(layers[k].size, layers[k + 1].size)}"
             )
     output_labels = None if output_labels is None else check_names(output_labels, "output_labels")
     if output_labels is not None and len(output_labels) != layers[2].size:
@@ -546,7 +537,8 @@ def matrices_html(
             rows.append("<tr>" + "".join(cells) + "</tr>")
         title = f"<div style='text-align:center'>{titles[k]}</div>" if titles is not None else ""
         tables.append(
-            f"<div style='margin-right:1.5em'>{title}<table style='border-collapse:collapse'>{''.join(rows)}</table></div>"
+            f"<div style='margin-right:1.5em'>{title}<table "
+            f"style='border-collapse:collapse'>{''.join(rows)}</table></div>"
         )
     return "<div style='display:flex;align-items:flex-start'>" + "".join(tables) + "</div>"
 

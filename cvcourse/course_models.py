@@ -1,4 +1,5 @@
-"""The models the course trains itself and ships inside ``cvcourse``: architecture in code, weights in files.
+"""The models the course trains itself and ships inside ``cvcourse``: architecture in code, weights
+in files.
 
 A ``.keras`` file holds the model's configuration, and each Keras release writes keys that older
 ones cannot read (Colab's Keras 3.10 fails on a model saved by 3.15). So the course ships only
@@ -22,7 +23,8 @@ from cvcourse import assets
 
 #: registry names of the weights the course ships
 FASHION_CNN_WEIGHTS = "course/fashion_cnn.weights.h5"
-#: the file name notebook 05 saves the learner's own CNN under (in ``assets.download_root("weights")``)
+#: the file name notebook 05 saves the learner's own CNN under (in
+#: ``assets.download_root("weights")``)
 OWN_FASHION_CNN = "fashion_cnn.keras"
 #: the Fashion-MNIST CNN's layer names up to its features (what notebook 06 transfers)
 FASHION_FEATURE_LAYERS = ("conv1", "pool1", "conv2", "pool2", "flatten")
@@ -74,8 +76,8 @@ def load_shipped(asset_name: str, build: Callable[[], Any]):
         model.load_weights(file)
     except Exception as exc:  # h5py/Keras raise many classes for a file of another architecture
         raise ValueError(
-            f"{file} does not fit the model {model.name!r} built in code "
-            f"({type(exc).__name__}: {exc}); the weights and the architecture must be saved together"
+            f"{file} does not fit the model {model.name!r} built in code ({type(exc).__name__}: "
+            f"{exc}); the weights and the architecture must be saved together"
         ) from exc
     return model
 
@@ -87,7 +89,8 @@ def own_fashion_cnn_file() -> Path:
 
 def load_fashion_cnn(verbose: bool = True):
     """The Fashion-MNIST CNN: the learner's own from notebook 05 if this runtime has one, else
-    the one the course ships (trained by notebook 05, seeded). Prints which, unless ``verbose=False``."""
+    the one the course ships (trained by notebook 05, seeded). Prints which, unless
+    ``verbose=False``."""
     import keras
 
     own = own_fashion_cnn_file()

@@ -130,7 +130,8 @@ def load_yalefaces(
     Returns ``(images, subjects, conditions)``: an ``(n, 243, 320)`` array, the person of each image
     (1–15) and its condition (``"happy"``, ``"leftlight"``, … see :data:`YALE_CONDITIONS`), in
     file order. ``conditions``, a list of names (``["happy"]`` for one), keeps only those, e.g.
-    :data:`YALE_EXPRESSIONS` (the five facial expressions). Split by ``subjects`` so no person is in both training and test sets.
+    :data:`YALE_EXPRESSIONS` (the five facial expressions). Split by ``subjects`` so no person is in
+    both training and test sets.
 
     Source: Yale Face Database (Belhumeur, Hespanha, Kriegman 1997), free for research use with
     citation; not an open licence.
@@ -154,7 +155,8 @@ def load_yalefaces(
 
 
 def load_yalefaces_zip(file: str | Path | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The Yale faces from the original UCSD zip (full course mode), returned like :func:`load_yalefaces`.
+    """The Yale faces from the original UCSD zip (full course mode), returned like
+    :func:`load_yalefaces`.
 
     The zip holds all 165 images; its ``subject01.gif`` is subject 1's "centerlight" image (the one
     the default asset folder lacks). Other files (``Readme.txt``, ``.DS_Store``) are skipped.

@@ -1,4 +1,5 @@
-"""Deep Dream: change the *image* by gradient ascent so that chosen layers of a network respond more.
+"""Deep Dream: change the *image* by gradient ascent so that chosen layers of a network respond
+more.
 
 Mordvintsev, Olah and Tyka (Google, 2015). The network is frozen; the loss is the mean activation
 of the chosen layers; each step adds the gradient of that loss with respect to the pixels,
@@ -29,8 +30,8 @@ from cvcourse.validation import check_model, check_names, check_uint8
 KERAS_MODEL = ("layers", "get_layer")  # what check_model looks for in a Keras model
 
 # Default mode: the course's MobileNet v1 (α = 0.25) rebuilt from its TF Lite file; full course:
-# InceptionV3 with ImageNet weights (registry asset, downloaded on demand); its deep layers are those
-# of TensorFlow's DeepDream tutorial (the slides name no network or layers).
+# InceptionV3 with ImageNet weights (registry asset, downloaded on demand); its deep layers are
+# those of TensorFlow's DeepDream tutorial (the slides name no network or layers).
 # "all": the layers to choose from in the notebook's widget.
 MOBILENET_LAYERS = {
     "shallow": ["Conv2d_3_pointwise"],
@@ -64,7 +65,8 @@ def to_input(image: np.ndarray, max_side: int | None = None, bgr: bool = True) -
 
 
 def to_image(x, bgr: bool = True) -> np.ndarray:
-    """The inverse of :func:`to_input`: [-1, 1] RGB (a tensor or array, batch of one allowed) → uint8 BGR."""
+    """The inverse of :func:`to_input`: [-1, 1] RGB (a tensor or array, batch of one allowed) →
+    uint8 BGR."""
     x = np.asarray(x, dtype=np.float32)
     if x.ndim == 4:
         if x.shape[0] != 1:
@@ -118,7 +120,8 @@ def load_dream_base(full_course: bool = False):
 
 
 def layer_outputs(model, x) -> list:
-    """``model(x)`` as a list, one tensor per output (Keras returns a bare tensor for one output)."""
+    """``model(x)`` as a list, one tensor per output (Keras returns a bare tensor for one
+    output)."""
     check_model(
         model, "model", ("__call__",), "a Keras model (dream_model(base, layers) makes one)"
     )
@@ -127,7 +130,8 @@ def layer_outputs(model, x) -> list:
 
 
 def dream_loss(model, x):
-    """Mean activation of each output of ``model`` on the image batch ``x``, averaged over outputs."""
+    """Mean activation of each output of ``model`` on the image batch ``x``, averaged over
+    outputs."""
     import tensorflow as tf
 
     outputs = layer_outputs(model, x)
@@ -209,7 +213,8 @@ def octave_sizes(
     scale: float = 1.3,
     min_side: int = 32,
 ) -> list[tuple[int, int]]:
-    """``(h, w)`` of each octave: the image size × ``scale ** octave`` (never under ``min_side``)."""
+    """``(h, w)`` of each octave: the image size × ``scale ** octave`` (never under
+    ``min_side``)."""
     h, w = shape[:2]
     sizes = []
     for o in octaves:
@@ -229,7 +234,8 @@ def octave_dream(
     seed: int = 0,
     loss_fn: Callable | None = None,
 ):
-    """Dream at several scales: resize to each octave's size, :func:`run_dream`, carry on from there.
+    """Dream at several scales: resize to each octave's size, :func:`run_dream`, carry on from
+    there.
 
     Returns ``(image at the last octave's size, losses of every step, the octaves' sizes)``.
     """

@@ -76,7 +76,8 @@ def show_images(
     cmap: str = "gray",
     dpi: int = 80,
 ) -> None:
-    """Show :func:`image_grid` inline as a compact JPEG (photos in PNG bloat committed notebooks)."""
+    """Show :func:`image_grid` inline as a compact JPEG (photos in PNG bloat committed
+    notebooks)."""
     show_figure(image_grid(images, titles, cols=cols, bgr=bgr, size=size, cmap=cmap), dpi=dpi)
 
 
@@ -160,16 +161,19 @@ def draw_landmarks(
 
 
 def _image_list(images: object, name: str) -> list:
-    """``images`` as a list (of what should be images), or ``TypeError`` for ``None``, a string, a non-list."""
+    """``images`` as a list (of what should be images), or ``TypeError`` for ``None``, a string, a
+    non-list."""
     if isinstance(images, np.ndarray) and images.ndim >= 3 or isinstance(images, (list, tuple)):
         images = list(images)
         if not images:
             raise ValueError(f"{name} is empty: no images to show")
         return images
-    raise TypeError(
-        f"{name} must be a list of images (numpy arrays), not "
-        f"{'an array of shape ' + str(images.shape) if isinstance(images, np.ndarray) else type(images).__name__}"
+    got = (
+        "an array of shape " + str(images.shape)
+        if isinstance(images, np.ndarray)
+        else type(images).__name__
     )
+    raise TypeError(f"{name} must be a list of images (numpy arrays), not {got}")
 
 
 def _drawable(image: object) -> np.ndarray:
@@ -190,8 +194,8 @@ def show_frame_strip(
     """Show ``n`` evenly spaced frames of a video side by side (a static summary GitHub renders).
 
     Each is titled ``frame k`` with ``k`` its position in ``frames``, or, when ``numbers`` gives
-    the frames' numbers in the video (e.g. ``range(start, stop, step)`` of :func:`cvcourse.video.read_frames`),
-    its real frame number; ``titles`` replaces both.
+    the frames' numbers in the video (e.g. ``range(start, stop, step)`` of
+    :func:`cvcourse.video.read_frames`), its real frame number; ``titles`` replaces both.
     """
     frames = [
         check_image(frame, f"frames[{i}]") for i, frame in enumerate(_image_list(frames, "frames"))

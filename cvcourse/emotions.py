@@ -1,4 +1,5 @@
-"""Emotions in faces: the course's FER2013 CNN, the pretrained mini-Xception, crop → classify → draw.
+"""Emotions in faces: the course's FER2013 CNN, the pretrained mini-Xception, crop → classify →
+draw.
 
 The notebook (07) shows each step once by hand (Haar box, crop, resize, scale to [-1, 1],
 ``predict``); these functions repeat them for many faces, photos and video frames.
@@ -99,7 +100,8 @@ def load_emotion_model(file: str | Path | None = None):
 
 
 def scale_to_minus1_1(faces: np.ndarray) -> np.ndarray:
-    """uint8 pixels 0…255 → float32 in [-1, 1]: ``(x / 255 − 0.5) · 2`` (the mini-Xception's input)."""
+    """uint8 pixels 0…255 → float32 in [-1, 1]: ``(x / 255 − 0.5) · 2`` (the mini-Xception's
+    input)."""
     return (_pixels(faces) / 255.0 - 0.5) * 2.0
 
 
@@ -109,7 +111,8 @@ def scale_to_0_1(faces: np.ndarray) -> np.ndarray:
 
 
 def _pixels(faces: object) -> np.ndarray:
-    """``faces`` (a uint8 face, a stack of them or a list) as float32, after checking they are 0–255 pixels."""
+    """``faces`` (a uint8 face, a stack of them or a list) as float32, after checking they are 0–255
+    pixels."""
     if isinstance(faces, (list, tuple)):
         faces = [
             check_uint8(
@@ -126,7 +129,8 @@ def _pixels(faces: object) -> np.ndarray:
             )
     elif not isinstance(faces, np.ndarray):
         raise TypeError(
-            f"faces must be uint8 face crops (an array or a list of arrays), not {type(faces).__name__}"
+            "faces must be uint8 face crops (an array or a list of arrays), not "
+            f"{type(faces).__name__}"
         )
     elif faces.size == 0:
         raise ValueError(f"faces is empty (shape {faces.shape})")
@@ -142,7 +146,8 @@ def largest_box(boxes: Sequence[Box]) -> Box | None:
 
 
 def crop_face(image: np.ndarray, box: Box, size: int, margin: float = 0.0) -> np.ndarray:
-    """The gray ``size``×``size`` face of ``box`` = ``(x, y, w, h)``, grown by ``margin`` × its size per side.
+    """The gray ``size``×``size`` face of ``box`` = ``(x, y, w, h)``, grown by ``margin`` × its size
+    per side.
 
     The box is clipped to the image; a box outside the image raises ``ValueError``.
     """
@@ -308,7 +313,8 @@ def plot_emotion_timeline(
     class_names = check_names(class_names, "class_names")
     if probabilities.shape != (len(frame_numbers), len(class_names)):
         raise ValueError(
-            f"probabilities {probabilities.shape} do not match {len(frame_numbers)} frames × {len(class_names)} classes"
+            f"probabilities {probabilities.shape} do not match {len(frame_numbers)} frames × "
+            f"{len(class_names)} classes"
         )
     fig, ax = plt.subplots(figsize=(9, 3.2))
     for k, name in enumerate(class_names):
@@ -343,7 +349,8 @@ def load_fer2013(
         reader = csv.DictReader(f)
         if not {"emotion", "pixels"} <= set(reader.fieldnames or ()):
             raise ValueError(
-                f"{file} is not the FER2013 CSV (columns emotion, pixels, Usage); it has {reader.fieldnames}"
+                f"{file} is not the FER2013 CSV (columns emotion, pixels, Usage); it has "
+                f"{reader.fieldnames}"
             )
         for row in reader:
             if usage is not None and row.get("Usage") != usage:

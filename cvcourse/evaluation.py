@@ -52,7 +52,8 @@ class MatchResult:
 def match_detections(
     detections: Sequence[Box], truth: Sequence[Box], threshold: float = 0.5
 ) -> MatchResult:
-    """Match detections to ground-truth boxes one-to-one, best IoU first; IoU ≥ ``threshold`` counts.
+    """Match detections to ground-truth boxes one-to-one, best IoU first; IoU ≥ ``threshold``
+    counts.
 
     Each true box is matched at most once, so two detections of the same face give one true
     positive and one false positive.

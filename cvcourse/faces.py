@@ -32,8 +32,8 @@ def _rgb(image: np.ndarray) -> np.ndarray:
     image = check_image(image)
     if image.dtype != np.uint8:
         raise ValueError(
-            f"dlib detectors need uint8 images, got {image.dtype} for image: "
-            f"convert with np.clip(x, 0, 255).astype(np.uint8) (floats in 0-1: multiply by 255 first)"
+            f"dlib detectors need uint8 images, got {image.dtype} for image: convert with "
+            "np.clip(x, 0, 255).astype(np.uint8) (floats in 0-1: multiply by 255 first)"
         )
     code = cv2.COLOR_GRAY2RGB if image.ndim == 2 or image.shape[2] == 1 else cv2.COLOR_BGR2RGB
     return np.ascontiguousarray(cv2.cvtColor(image, code))
@@ -82,7 +82,8 @@ def haar_faces(
     """
     if not scale_factor > 1:
         raise ValueError(
-            f"scale_factor must be > 1 (each scale is scale_factor times the last), got {scale_factor}"
+            "scale_factor must be > 1 (each scale is scale_factor times the last), got "
+            f"{scale_factor}"
         )
     if min_neighbors < 0:
         raise ValueError(f"min_neighbors must be ≥ 0, got {min_neighbors}")

@@ -87,7 +87,8 @@ def _as_array(images: object) -> object:
 
 
 def to_model_range(images: np.ndarray) -> np.ndarray:
-    """uint8 images 0–255 ``(n, 28, 28)`` → float32 ``(n, 28, 28, 1)`` in [-1, 1] (``x / 127.5 - 1``)."""
+    """uint8 images 0–255 ``(n, 28, 28)`` → float32 ``(n, 28, 28, 1)`` in [-1, 1]
+    (``x / 127.5 - 1``)."""
     images = check_batch(images)
     if images.ndim == 3:
         images = images[..., None]
@@ -113,7 +114,8 @@ def build_generator(latent_dim: int = LATENT_DIM, width: int = 24):
 
     Each ``Conv2DTranspose`` with stride 2 doubles the size; batch normalisation and leaky ReLU
     between them, as in DCGAN. The last, ordinary convolution can learn to smooth the checkerboard
-    pattern that stride-2 transposed convolutions leave (after a few steps the pattern is still plain).
+    pattern that stride-2 transposed convolutions leave (after a few steps the pattern is still
+    plain).
     """
     import keras
     from keras import layers as L
@@ -138,7 +140,8 @@ def build_generator(latent_dim: int = LATENT_DIM, width: int = 24):
 
 
 def build_discriminator(width: int = 32):
-    """The police: 28×28×1 → strided convolutions 14×14×width → 7×7×(2·width) → one logit (real > 0)."""
+    """The police: 28×28×1 → strided convolutions 14×14×width → 7×7×(2·width) → one logit (real >
+    0)."""
     import keras
     from keras import layers as L
 
@@ -170,7 +173,8 @@ def make_optimizers(learning_rate: float = 2e-4, d_learning_rate: float | None =
 
 
 def discriminator_loss(real_logits, fake_logits):
-    """Binary cross-entropy with real images labelled 1 and fakes labelled 0 (sum of the two means)."""
+    """Binary cross-entropy with real images labelled 1 and fakes labelled 0 (sum of the two
+    means)."""
     import keras
     from keras import ops
 
@@ -198,7 +202,8 @@ def make_train_step(
     latent_dim: int = LATENT_DIM,
     compile: bool = True,
 ) -> Callable:
-    """``step(real_batch, seed) → (d_loss, g_loss)``: discriminator training, then generator training.
+    """``step(real_batch, seed) → (d_loss, g_loss)``: discriminator training, then generator
+    training.
 
     ``seed`` is a ``(2,)`` int tensor for ``tf.random.stateless_normal`` (the noise of both steps),
     so a seeded loop draws the same noise every run. ``compile`` wraps it in ``tf.function``.
@@ -256,9 +261,11 @@ def train(
     on_epoch: Callable[[int], None] | None = None,
     progress: Callable | None = None,
 ) -> dict[str, list[float]]:
-    """Train for ``epochs`` with :func:`make_train_step`; returns the per-step ``d_loss``/``g_loss`` lists.
+    """Train for ``epochs`` with :func:`make_train_step`; returns the per-step ``d_loss``/``g_loss``
+    lists.
 
-    ``images``: float ``(n, 28, 28[, 1])`` in [-1, 1] (:func:`load_images`, :func:`to_model_range`)."""
+    ``images``: float ``(n, 28, 28[, 1])`` in [-1, 1] (:func:`load_images`,
+    :func:`to_model_range`)."""
     import tensorflow as tf
 
     from cvcourse.validation import check_model
@@ -323,7 +330,8 @@ def grid(images: np.ndarray, rows: int, cols: int, pad: int = 2) -> np.ndarray:
 
 
 def interpolate(z0: np.ndarray, z1: np.ndarray, steps: int) -> np.ndarray:
-    """``steps`` points on the straight line from ``z0`` to ``z1`` (both included): ``(1 - t) z0 + t z1``."""
+    """``steps`` points on the straight line from ``z0`` to ``z1`` (both included):
+    ``(1 - t) z0 + t z1``."""
     if steps < 2:
         raise ValueError("steps must be >= 2")
     t = np.linspace(0.0, 1.0, steps, dtype=np.float32)[:, None]
@@ -366,7 +374,8 @@ def load_course_generator():
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Train the generator whose weights ship with the course (seeded); prints the registry's new hash."""
+    """Train the generator whose weights ship with the course (seeded); prints the registry's new
+    hash."""
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--epochs", type=int, default=15)
     parser.add_argument("--n-train", type=int, default=None)
@@ -396,8 +405,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     written = training.save_model(generator, out)
     print(
         f"{'wrote' if written else 'unchanged'} {out} (registry: sha256 {assets.sha256sum(out)}, "
-        f"{out.stat().st_size} bytes); last 100 steps: d_loss {np.mean(history['d_loss'][-100:]):.3f}, "
-        f"g_loss {np.mean(history['g_loss'][-100:]):.3f}"
+        f"{out.stat().st_size} bytes); last 100 steps: d_loss "
+        f"{np.mean(history['d_loss'][-100:]):.3f}, g_loss {np.mean(history['g_loss'][-100:]):.3f}"
     )
     return 0
 

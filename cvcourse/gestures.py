@@ -24,7 +24,8 @@ def _point(pose: Pose, name: str) -> Keypoint | None:
 
 
 def is_above(pose: Pose, point: str, reference: str, margin: float = 0.0) -> bool | None:
-    """True when ``point`` is more than ``margin`` pixels above ``reference``; None if either is missing."""
+    """True when ``point`` is more than ``margin`` pixels above ``reference``; None if either is
+    missing."""
     p, r = _point(pose, point), _point(pose, reference)
     if p is None or r is None:
         return None

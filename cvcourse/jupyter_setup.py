@@ -27,7 +27,7 @@ from typing import Iterable
 from cvcourse.assets import REPO_ROOT
 
 SETTINGS = {
-    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}
 }
 
 
@@ -50,7 +50,8 @@ def course_notebooks() -> list[Path]:
 
 
 def trust(notebooks: Iterable[Path]) -> int:
-    """Sign ``notebooks`` in this user's signature database, as ``jupyter trust`` does; returns the count."""
+    """Sign ``notebooks`` in this user's signature database, as ``jupyter trust`` does; returns the
+    count."""
     import nbformat
     from nbformat.sign import NotebookNotary
 

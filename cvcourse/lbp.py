@@ -17,7 +17,8 @@ CLOCKWISE_FROM_TOP_LEFT = ((0, 0), (0, 1), (0, 2), (1, 2), (2, 2), (2, 1), (2, 0
 
 
 def lbp_bits(patch: np.ndarray | list) -> str:
-    """The 8 bits of a 3×3 patch: ``"1"`` where a neighbour is ≥ the centre, clockwise from the top-left."""
+    """The 8 bits of a 3×3 patch: ``"1"`` where a neighbour is ≥ the centre, clockwise from the
+    top-left."""
     patch = np.asarray(patch)
     if patch.shape != (3, 3):
         raise ValueError(f"an LBP patch is 3 × 3, got shape {patch.shape}")
@@ -31,12 +32,13 @@ def lbp_code(patch: np.ndarray | list) -> int:
 
 
 def lbp_image(gray: np.ndarray, radius: int = 1, neighbors: int = 8) -> np.ndarray:
-    """The circular LBP code of every pixel (OpenCV LBPH's operator, ``radius``/``neighbors`` as there).
+    """The circular LBP code of every pixel (OpenCV LBPH's operator, ``radius``/``neighbors`` as
+    there).
 
     ``neighbors`` points are sampled on a circle of ``radius`` pixels (bilinear interpolation),
-    starting to the right of the centre and going anticlockwise (OpenCV's order); bit ``n`` is 1 when point ``n`` is ≥ the centre. The
-    result is ``radius`` pixels smaller on each side; codes go up to ``2**neighbors - 1``
-    (uint8 for 8 neighbours, uint32 above).
+    starting to the right of the centre and going anticlockwise (OpenCV's order); bit ``n`` is 1
+    when point ``n`` is ≥ the centre. The result is ``radius`` pixels smaller on each side; codes go
+    up to ``2**neighbors - 1`` (uint8 for 8 neighbours, uint32 above).
     """
     gray = check_image(gray, "gray")
     if gray.ndim != 2:
@@ -68,7 +70,8 @@ def lbp_image(gray: np.ndarray, radius: int = 1, neighbors: int = 8) -> np.ndarr
 def lbp_histograms(
     codes: np.ndarray, grid_x: int = 8, grid_y: int = 8, neighbors: int = 8
 ) -> np.ndarray:
-    """The ``grid_y × grid_x`` cell histograms of an LBP image, shape ``(grid_y, grid_x, 2**neighbors)``.
+    """The ``grid_y × grid_x`` cell histograms of an LBP image, shape
+    ``(grid_y, grid_x, 2**neighbors)``.
 
     Cells are ``H // grid_y × W // grid_x`` pixels (the leftover pixels are dropped, as in OpenCV)
     and each histogram is normalised to sum 1; LBPH concatenates them into one vector per face.

@@ -23,7 +23,8 @@ the unit tests read the strides and padding of every operator from the flat buff
 
 Input: RGB, 224×224 (other sizes work without the classifier top), values in [-1, 1]
 (:func:`preprocess`). TF Lite weight layouts: convolution ``(out, h, w, in)`` (OHWI), depthwise
-``(1, h, w, channels·multiplier)``; Keras wants ``(h, w, in, out)`` and ``(h, w, channels, multiplier)``.
+``(1, h, w, channels·multiplier)``; Keras wants ``(h, w, in, out)`` and
+``(h, w, channels, multiplier)``.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ KERAS_APPLICATIONS = {
         "keras/inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5",
         "inception_v3",
         299,
-    ),
+    )
 }
 
 
@@ -157,7 +158,8 @@ def _keras_weights(tensors: dict[str, np.ndarray], layer: str) -> list[np.ndarra
 
 
 def load_tflite_weights(model, model_file: str | Path):
-    """Copy the weights of the MobileNet v1 TF Lite file into ``model`` (built by :func:`build_mobilenet_v1`).
+    """Copy the weights of the MobileNet v1 TF Lite file into ``model`` (built by
+    :func:`build_mobilenet_v1`).
 
     Raises ``ValueError`` naming the tensor when the file is not this network (a tensor missing
     or of another shape). Returns ``model``.
@@ -236,9 +238,11 @@ def load_mobilenet(
 
 
 def preprocess(image: np.ndarray, size: int = IMAGE_SIZE, bgr: bool = True) -> np.ndarray:
-    """One image (BGR by default, or gray; uint8 0–255) → the network's input: RGB ``size``×``size`` in [-1, 1].
+    """One image (BGR by default, or gray; uint8 0–255) → the network's input: RGB ``size``×``size``
+    in [-1, 1].
 
-    Resizing is area averaging when shrinking, bilinear when enlarging; returns ``float32 (size, size, 3)``.
+    Resizing is area averaging when shrinking, bilinear when enlarging; returns
+    ``float32 (size, size, 3)``.
     """
     import cv2
 
@@ -261,7 +265,8 @@ def preprocess(image: np.ndarray, size: int = IMAGE_SIZE, bgr: bool = True) -> n
 def preprocess_batch(
     images: Sequence[np.ndarray] | np.ndarray, size: int = IMAGE_SIZE, bgr: bool = True
 ) -> np.ndarray:
-    """:func:`preprocess` for each image (a list, or an array ``(n, h, w[, 3])``) → ``float32 (n, size, size, 3)``."""
+    """:func:`preprocess` for each image (a list, or an array ``(n, h, w[, 3])``) →
+    ``float32 (n, size, size, 3)``."""
     from cvcourse.images import check_image
 
     if (
@@ -269,10 +274,12 @@ def preprocess_batch(
         or isinstance(images, np.ndarray)
         and images.ndim < 3
     ):
-        raise TypeError(
-            f"images must be a list of images or an array (n, h, w[, 3]), not "
-            f"{type(images).__name__ if not isinstance(images, np.ndarray) else f'an array of shape {images.shape}'}"
+        got = (
+            type(images).__name__
+            if not isinstance(images, np.ndarray)
+            else f"an array of shape {images.shape}"
         )
+        raise TypeError(f"images must be a list of images or an array (n, h, w[, 3]), not {got}")
     if len(images) == 0:
         raise ValueError("no images to preprocess")
     return np.stack(

@@ -380,7 +380,8 @@ def decision_line(weights: ArrayLike, x1: ArrayLike, threshold: float = 1.0) -> 
     w = np.asarray(weights, dtype=float)
     if w.shape not in ((2,), (3,)):
         raise ValueError(
-            f"decision_line draws 2-input perceptrons: weights (w1, w2[, bias]), got shape {w.shape}"
+            "decision_line draws 2-input perceptrons: weights (w1, w2[, bias]), got shape "
+            f"{w.shape}"
         )
     x1 = np.asarray(x1, dtype=float)
     bias = w[2] if len(w) == 3 else 0.0
@@ -486,11 +487,13 @@ class Forward:
 
 
 def forward(inputs: ArrayLike, mlp: MLP) -> Forward:
-    """Input → hidden → output: ``sum = inputs @ weights (+ bias)``, ``activation = sigmoid(sum)``."""
+    """Input → hidden → output: ``sum = inputs @ weights (+ bias)``,
+    ``activation = sigmoid(sum)``."""
     x = _as_inputs(inputs)
     if x.shape[1] != mlp.w_hidden.shape[0]:
         raise ValueError(
-            f"the network has {mlp.w_hidden.shape[0]} inputs but the examples have {x.shape[1]} columns"
+            f"the network has {mlp.w_hidden.shape[0]} inputs but the examples have {x.shape[1]} "
+            "columns"
         )
     hidden_sums = x @ mlp.w_hidden + (mlp.b_hidden if mlp.has_bias else 0.0)
     hidden = sigmoid(hidden_sums)
@@ -721,7 +724,8 @@ def accuracy(targets: ArrayLike, outputs: ArrayLike) -> float:
 
 
 def format_numbers(values: ArrayLike, decimals: int = 3) -> str:
-    """Fixed-width numbers (``-0.381  -0.274``); ``nan`` (a value the slides do not give) is ``?``."""
+    """Fixed-width numbers (``-0.381  -0.274``); ``nan`` (a value the slides do not give) is
+    ``?``."""
     width = decimals + 4
     return " ".join(
         "?".rjust(width) if np.isnan(v) else f"{v:{width}.{decimals}f}"

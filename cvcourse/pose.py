@@ -124,7 +124,8 @@ OPENPOSE_MIRRORS: tuple[str, ...] = (
     "Kaggle dataset: https://www.kaggle.com/datasets/changethetuneman/openpose-model",
     "the prototxt is also in OpenCV's test data (opencv_extra, testdata/dnn): "
     "https://github.com/opencv/opencv_extra/blob/4.x/testdata/dnn/openpose_pose_mpi_faster_4_stages.prototxt",
-    "OpenCV's download_models.py gives the caffemodel's SHA-1: a344f4da6b52892e44a0ca8a4c68ee605fc611cf",
+    "OpenCV's download_models.py gives the caffemodel's SHA-1: "
+    "a344f4da6b52892e44a0ca8a4c68ee605fc611cf",
 )
 
 
@@ -377,10 +378,10 @@ def _check_movenet_signature(interpreter, model_file: str | Path) -> None:
     )
     if not fits:
         raise ValueError(
-            f"model_file {Path(model_file).name} is not a MoveNet SinglePose model: expected one input "
-            f"1×S×S×3 (uint8 or float32 RGB) and one output 1×1×17×3 (y, x, score of 17 COCO keypoints), "
-            f"it has inputs {describe_tensors(inputs)} and outputs {describe_tensors(outputs)}. "
-            f"Leave model_file out for the course's {MOVENET_MODEL}"
+            f"model_file {Path(model_file).name} is not a MoveNet SinglePose model: expected one "
+            "input 1×S×S×3 (uint8 or float32 RGB) and one output 1×1×17×3 (y, x, score of 17 COCO "
+            f"keypoints), it has inputs {describe_tensors(inputs)} and outputs "
+            f"{describe_tensors(outputs)}. Leave model_file out for the course's {MOVENET_MODEL}"
         )
 
 
@@ -399,7 +400,8 @@ def heatmap_tensor_detail(interpreter) -> dict:
         ):
             return detail
     raise ValueError(
-        "this TF Lite model has no 'kpt_heatmap' tensor with 17 channels (not a MoveNet SinglePose model?)"
+        "this TF Lite model has no 'kpt_heatmap' tensor with 17 channels (not a MoveNet SinglePose "
+        "model?)"
     )
 
 
@@ -506,7 +508,8 @@ def pose_points(pose: Pose) -> list[tuple[float, float] | None]:
 def draw_skeleton(
     image: np.ndarray, pose: Pose, radius: int = 4, labels: bool = False
 ) -> np.ndarray:
-    """A copy of ``image`` with the pose's points (red), its skeleton (yellow) and optional indices."""
+    """A copy of ``image`` with the pose's points (red), its skeleton (yellow) and optional
+    indices."""
     from cvcourse.display import draw_landmarks
 
     out = draw_landmarks(image, pose_points(pose), radius=radius, pairs=POSE_PAIRS)
@@ -549,7 +552,8 @@ def heatmap_overlay(
     image = _colour(image)
     h, w = image.shape[:2]
     x0, y0, width, height = area
-    # heat-map cell (col, row) → image pixel: its centre x0 + sx * (col + 0.5), in pixel-index terms (- 0.5)
+    # heat-map cell (col, row) → image pixel: its centre x0 + sx * (col + 0.5), in pixel-index terms
+    # (- 0.5)
     sx, sy = width / heatmap.shape[1], height / heatmap.shape[0]
     matrix = np.float32([[sx, 0, x0 + sx / 2 - 0.5], [0, sy, y0 + sy / 2 - 0.5]])
     stretched = cv2.warpAffine(

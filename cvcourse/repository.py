@@ -2,8 +2,9 @@
 
 The Open-in-Colab badge of every notebook, every notebook's Colab setup cell, the badges and
 install lines of the README and CONTRIBUTING, and the download URL of every file the course
-ships inside ``cvcourse`` (:func:`raw_url`) are made from :data:`REPOSITORY` and :data:`REVISION`. Colab installs that revision (a tag or a commit,
-never a moving branch), so a learner's notebook and the helpers it installs always match.
+ships inside ``cvcourse`` (:func:`raw_url`) are made from :data:`REPOSITORY` and :data:`REVISION`.
+Colab installs that revision (a tag or a commit, never a moving branch), so a learner's notebook and
+the helpers it installs always match.
 
 Command line::
 
@@ -128,7 +129,8 @@ def repoint(text: str, repository: str, revision: str) -> str:
 
 
 def point(repository: str, revision: str, files: Sequence[Path] | None = None) -> list[Path]:
-    """Re-point every course file and this module at ``repository@revision``; returns the changed files."""
+    """Re-point every course file and this module at ``repository@revision``; returns the changed
+    files."""
     if not re.fullmatch(_NAME, repository):
         raise ValueError(f"repository must be 'owner/name', got {repository!r}")
     if not re.fullmatch(_REV, revision) or revision in ("main", "master", "HEAD"):

@@ -71,7 +71,8 @@ def _bgr(image: object, name: str = "image") -> np.ndarray:
 
 
 def model_input(image: np.ndarray, size: int, low: float, high: float) -> np.ndarray:
-    """A BGR image → the ``(1, size, size, 3)`` float32 RGB batch scaled from 0–255 to ``low``–``high``."""
+    """A BGR image → the ``(1, size, size, 3)`` float32 RGB batch scaled from 0–255 to
+    ``low``–``high``."""
     rgb = cv2.cvtColor(_bgr(image), cv2.COLOR_BGR2RGB)
     rgb = cv2.resize(
         rgb,
@@ -130,7 +131,8 @@ def check_labels(labels: object, name: str = "labels") -> np.ndarray:
         )
     if labels.ndim != 2 or labels.size == 0 or not np.issubdtype(labels.dtype, np.integer):
         raise ValueError(
-            f"{name} must be a non-empty 2-D integer array, got shape {labels.shape} dtype {labels.dtype}"
+            f"{name} must be a non-empty 2-D integer array, got shape {labels.shape} dtype "
+            f"{labels.dtype}"
         )
     return labels
 
@@ -138,7 +140,8 @@ def check_labels(labels: object, name: str = "labels") -> np.ndarray:
 def colorize(
     labels: np.ndarray, colormap: np.ndarray | None = None, bgr: bool = True
 ) -> np.ndarray:
-    """A label map → a colour image (VOC colours by default), BGR for OpenCV unless ``bgr=False``."""
+    """A label map → a colour image (VOC colours by default), BGR for OpenCV unless
+    ``bgr=False``."""
     labels = check_labels(labels)
     cmap = voc_colormap() if colormap is None else np.asarray(colormap, np.uint8)
     if labels.min() < 0 or labels.max() >= len(cmap):
@@ -152,7 +155,8 @@ def colorize(
 def overlay(
     image: np.ndarray, color_mask: np.ndarray, alpha: float = 0.5, where: np.ndarray | None = None
 ) -> np.ndarray:
-    """``(1 - alpha) · image + alpha · color_mask`` (both BGR), only where ``where`` is True if given."""
+    """``(1 - alpha) · image + alpha · color_mask`` (both BGR), only where ``where`` is True if
+    given."""
     image, color_mask = _bgr(image), _bgr(color_mask, "color_mask")
     if image.shape != color_mask.shape:
         raise ValueError(f"image {image.shape} and colour mask {color_mask.shape} differ in size")
@@ -205,7 +209,8 @@ class DeepLab:
         shape = tuple(self.interpreter.get_output_details()[0]["shape"])
         if shape[-1] != len(self.names):
             raise ValueError(
-                f"{Path(model_file).name} outputs {shape[-1]} classes, the labels list {len(self.names)}"
+                f"{Path(model_file).name} outputs {shape[-1]} classes, the labels list "
+                f"{len(self.names)}"
             )
 
     def preprocess(self, image: np.ndarray) -> np.ndarray:
@@ -217,7 +222,8 @@ class DeepLab:
         return tflite.run(self.interpreter, self.preprocess(image))[0][0]
 
     def segment(self, image: np.ndarray) -> np.ndarray:
-        """A label map ``(H, W)`` uint8 at the image's size: scores resized bilinearly, then argmax."""
+        """A label map ``(H, W)`` uint8 at the image's size: scores resized bilinearly, then
+        argmax."""
         image = _bgr(image)
         scores = cv2.resize(
             self.scores(image), (image.shape[1], image.shape[0]), interpolation=cv2.INTER_LINEAR
@@ -246,14 +252,16 @@ class SelfieSegmenter:
             or [int(n) for n in outputs[0]["shape"]] != [1, self.size, self.size, 1]
         ):
             raise ValueError(
-                f"model_file {model_file.name} is not MediaPipe's selfie segmentation: expected one input "
-                f"1×{self.size}×{self.size}×3 and one output 1×{self.size}×{self.size}×1 (P(person) per "
-                f"pixel), it has inputs {tflite.describe_tensors(inputs)} and outputs "
-                f"{tflite.describe_tensors(outputs)}. Leave model_file out for the course's {SELFIE_ASSET}"
+                f"model_file {model_file.name} is not MediaPipe's selfie segmentation: expected "
+                f"one input 1×{self.size}×{self.size}×3 and one output 1×{self.size}×{self.size}×1 "
+                f"(P(person) per pixel), it has inputs {tflite.describe_tensors(inputs)} and "
+                f"outputs {tflite.describe_tensors(outputs)}. Leave model_file out for the "
+                f"course's {SELFIE_ASSET}"
             )
 
     def probability(self, image: np.ndarray) -> np.ndarray:
-        """``(H, W)`` float32 in [0, 1] at the image's size (input: RGB 256×256 scaled to [0, 1])."""
+        """``(H, W)`` float32 in [0, 1] at the image's size (input: RGB 256×256 scaled to [0,
+        1])."""
         image = _bgr(image)
         prob = tflite.run(self.interpreter, model_input(image, self.size, 0.0, 1.0))[0][0, :, :, 0]
         return np.clip(
@@ -264,7 +272,8 @@ class SelfieSegmenter:
 def replace_background(
     image: np.ndarray, foreground: np.ndarray, background: np.ndarray | tuple[int, int, int]
 ) -> np.ndarray:
-    """Keep the foreground, replace the rest: ``foreground · image + (1 - foreground) · background``.
+    """Keep the foreground, replace the rest:
+    ``foreground · image + (1 - foreground) · background``.
 
     ``foreground`` is a probability or boolean mask ``(H, W)``; ``background`` an image (resized to
     fit) or a BGR colour. The soft probability blends the edge (hair) instead of cutting it.
@@ -485,7 +494,8 @@ def draw_instances(
 
 
 def coco90_names(coco80: Sequence[str]) -> list[str]:
-    """The 90 names of COCO's category ids 1..90 (index = id - 1) from the 80 class names; unused ids → ``"-"``."""
+    """The 90 names of COCO's category ids 1..90 (index = id - 1) from the 80 class names; unused
+    ids → ``"-"``."""
     coco80 = check_names(coco80, "coco80")
     if len(coco80) != 80:
         raise ValueError(f"expected the 80 COCO class names, got {len(coco80)}")
@@ -497,7 +507,8 @@ def coco90_names(coco80: Sequence[str]) -> list[str]:
 
 @dataclass(frozen=True)
 class Instance:
-    """One object: ``box`` ``(x, y, w, h)`` in pixels, class name, score, boolean mask ``(H, W)``."""
+    """One object: ``box`` ``(x, y, w, h)`` in pixels, class name, score, boolean mask
+    ``(H, W)``."""
 
     box: tuple[int, int, int, int]
     class_name: str
@@ -555,7 +566,8 @@ class MaskRCNN:
 
 
 def load_mask_rcnn(download: bool | None = None) -> MaskRCNN:
-    """The course's Mask R-CNN from the registry (full course: a large archive, downloaded on demand).
+    """The course's Mask R-CNN from the registry (full course: a large archive, downloaded on
+    demand).
 
     The ``.tar.gz`` of the TF Object Detection model zoo is extracted next to itself once;
     OpenCV reads its ``frozen_inference_graph.pb`` with the ``.pbtxt`` text graph from opencv_extra.

@@ -144,7 +144,8 @@ def problems(nb: dict) -> list[str]:
         units = sum(cell_units(nb["cells"][i]) for i in group)
         if units > SCREEN_UNITS and len(group) > 1:
             found.append(
-                f"cells {group[0]}–{group[-1]}: {units} units on one screen (at most {SCREEN_UNITS})"
+                f"cells {group[0]}–{group[-1]}: {units} units on one screen (at most "
+                f"{SCREEN_UNITS})"
             )
     return found
 
@@ -178,7 +179,8 @@ def deck(notebook: Path, out_dir: Path | None = None) -> Path:
     """Write an offline reveal.js deck of ``notebook``; returns the HTML file.
 
     reveal.js 4.0.2 (the version nbconvert's template targets), require.js, jQuery and a MathJax
-    2.7.7 subset are copied from ``cvcourse/lecture/`` next to the HTML, so no file comes from a CDN.
+    2.7.7 subset are copied from ``cvcourse/lecture/`` next to the HTML, so no file comes from a
+    CDN.
     """
     import nbformat
     from nbconvert import SlidesExporter

@@ -1,4 +1,5 @@
-"""Style transfer: Gatys et al.'s optimisation, and Magenta's fast arbitrary style transfer (TF Lite).
+"""Style transfer: Gatys et al.'s optimisation, and Magenta's fast arbitrary style transfer (TF
+Lite).
 
 **Gatys, Ecker and Bethge (CVPR 2016).** A frozen ImageNet network describes an image twice:
 
@@ -38,8 +39,8 @@ TF_LITE = ("get_input_details", "invoke")  # what check_model looks for in a TF 
 
 # Default mode: the course's MobileNet v1 0.25 (see cvcourse.mobilenet); full course: VGG19 as in
 # Gatys et al. Style: block1..5 conv1, their conv1_1 … conv5_1. Content: block5_conv2, the choice of
-# TensorFlow's style-transfer tutorial, whose loss weights the full mode uses (Gatys et al. match the
-# content at conv4_2, Keras's block4_conv2).
+# TensorFlow's style-transfer tutorial, whose loss weights the full mode uses (Gatys et al. match
+# the content at conv4_2, Keras's block4_conv2).
 MOBILENET_STYLE_LAYERS = [f"Conv2d_{i}_pointwise" for i in (1, 3, 5, 7, 9)]
 MOBILENET_CONTENT_LAYERS = ["Conv2d_9_pointwise"]
 VGG19_STYLE_LAYERS = [
@@ -66,7 +67,8 @@ def to_image(x, bgr: bool = True) -> np.ndarray:
 
 
 def check_unit_image(x, name: str = "image") -> np.ndarray:
-    """``x`` as float32 if it is one RGB image ``(h, w, 3)`` with values in [0, 1], else a clear error."""
+    """``x`` as float32 if it is one RGB image ``(h, w, 3)`` with values in [0, 1], else a clear
+    error."""
     x = check_image(x, name)
     if x.ndim != 3 or x.shape[2] != 3 or x.dtype.kind != "f" or x.min() < -0.001 or x.max() > 1.001:
         raise ValueError(
@@ -77,7 +79,8 @@ def check_unit_image(x, name: str = "image") -> np.ndarray:
 
 
 def gram_matrix(features):
-    """The Gram matrix of feature maps ``(h, w, c)`` or ``(1, h, w, c)``: ``Fᵀ F / (h·w)``, ``(c, c)``.
+    """The Gram matrix of feature maps ``(h, w, c)`` or ``(1, h, w, c)``: ``Fᵀ F / (h·w)``,
+    ``(c, c)``.
 
     Entry ``(i, j)`` is the mean over positions of channel ``i`` × channel ``j``.
     """
@@ -128,7 +131,8 @@ def total_variation_loss(x):
 
 @dataclass
 class StyleNetwork:
-    """A frozen network that returns the style and the content feature maps of an RGB [0, 1] image."""
+    """A frozen network that returns the style and the content feature maps of an RGB [0, 1]
+    image."""
 
     model: object  # Keras model: network input → [style layer outputs..., content layer outputs...]
     preprocess: Callable  # RGB [0, 1] batch → the network's input
@@ -146,7 +150,8 @@ class StyleNetwork:
 def style_network(
     base, style_layers: Sequence[str], content_layers: Sequence[str], preprocess: Callable
 ) -> StyleNetwork:
-    """A :class:`StyleNetwork` reading ``style_layers`` and ``content_layers`` of ``base`` (lists of layer names)."""
+    """A :class:`StyleNetwork` reading ``style_layers`` and ``content_layers`` of ``base`` (lists of
+    layer names)."""
     style_layers, content_layers = (
         check_names(style_layers, "style_layers"),
         check_names(content_layers, "content_layers"),
@@ -156,7 +161,8 @@ def style_network(
 
 
 def load_style_network(full_course: bool = False) -> StyleNetwork:
-    """MobileNet v1 0.25 (default) or VGG19 with ImageNet weights (``full_course``, registry asset)."""
+    """MobileNet v1 0.25 (default) or VGG19 with ImageNet weights (``full_course``, registry
+    asset)."""
     from cvcourse.tensorflow_setup import import_tensorflow
 
     _, keras = import_tensorflow(seed=None)
@@ -182,7 +188,8 @@ def load_style_network(full_course: bool = False) -> StyleNetwork:
 
 
 def style_targets(network: StyleNetwork, content: np.ndarray, style: np.ndarray):
-    """``(Gram matrices of the style image, content feature maps of the content image)``; inputs RGB [0, 1]."""
+    """``(Gram matrices of the style image, content feature maps of the content image)``; inputs RGB
+    [0, 1]."""
     _check_network(network)
     content, style = check_unit_image(content, "content"), check_unit_image(style, "style")
     style_features, _ = network.features(style[None])
@@ -199,7 +206,8 @@ def transfer_losses(
     content_weight: float,
     tv_weight: float,
 ) -> dict:
-    """The weighted losses of the image batch ``x``: ``{"style", "content", "tv", "total"}`` (tensors)."""
+    """The weighted losses of the image batch ``x``: ``{"style", "content", "tv", "total"}``
+    (tensors)."""
     import tensorflow as tf
 
     _check_network(network)
@@ -229,15 +237,17 @@ def stylize(
     keep_every: int = 0,
     progress: Callable | None = None,
 ):
-    """Gatys et al.'s style transfer: Adam on the pixels of ``content`` (RGB [0, 1]) for ``steps`` steps.
+    """Gatys et al.'s style transfer: Adam on the pixels of ``content`` (RGB [0, 1]) for ``steps``
+    steps.
 
     Returns ``(image (h, w, 3) in [0, 1], history, snapshots)``: ``history`` maps ``"style"``,
     ``"content"``, ``"tv"``, ``"total"`` to the weighted loss before each step; with
     ``keep_every = k > 0`` ``snapshots`` holds the image every ``k`` steps (the first is the photo,
-    the last the result). ``progress`` wraps the range of steps (e.g. ``cvcourse.display.progress``).
-    The default weights suit the MobileNet :class:`StyleNetwork` (images of about 224 px).
-    ``jitter = j > 0`` rolls the image by a random shift of up to ``j`` pixels before each step's
-    losses (as in Deep Dream): patterns locked to the network's stride grid no longer pay.
+    the last the result). ``progress`` wraps the range of steps (e.g.
+    ``cvcourse.display.progress``). The default weights suit the MobileNet :class:`StyleNetwork`
+    (images of about 224 px). ``jitter = j > 0`` rolls the image by a random shift of up to ``j``
+    pixels before each step's losses (as in Deep Dream): patterns locked to the network's stride
+    grid no longer pay.
     """
     import tensorflow as tf
 
@@ -294,7 +304,8 @@ def _check_network(network: object) -> None:
 
 
 def square_input(image: np.ndarray, size: int, bgr: bool = True) -> np.ndarray:
-    """The central square of a uint8 ``image`` resized to ``size``×``size``, RGB float32 in [0, 1], batch of one."""
+    """The central square of a uint8 ``image`` resized to ``size``×``size``, RGB float32 in [0, 1],
+    batch of one."""
     return _square(image, size, bgr, "image")
 
 
@@ -315,7 +326,8 @@ def _square(image: np.ndarray, size: int, bgr: bool, name: str) -> np.ndarray:
 
 
 def load_magenta(predict_file=None, transfer_file=None, num_threads: int | None = None):
-    """The two Magenta TF Lite interpreters ``(style predictor, style transformer)`` (course assets by default)."""
+    """The two Magenta TF Lite interpreters ``(style predictor, style transformer)`` (course assets
+    by default)."""
     from cvcourse import assets, tflite
 
     predictor = tflite.load_interpreter(
@@ -346,7 +358,8 @@ def style_vector(predictor, image: np.ndarray, bgr: bool = True) -> np.ndarray:
 def magenta_stylize(
     transformer, content: np.ndarray, vector: np.ndarray, bgr: bool = True
 ) -> np.ndarray:
-    """``content``'s central square (384 px) painted with the style ``vector``: uint8 BGR (RGB if not ``bgr``)."""
+    """``content``'s central square (384 px) painted with the style ``vector``: uint8 BGR (RGB if
+    not ``bgr``)."""
     from cvcourse import tflite
 
     check_model(transformer, "transformer", TF_LITE, "the style transformer (load_magenta()[1])")
@@ -359,7 +372,8 @@ def magenta_stylize(
 
 
 def blend_style(style: np.ndarray, content_style: np.ndarray, content_ratio: float) -> np.ndarray:
-    """``content_ratio`` × the content's own style vector + (1 − ratio) × the painting's (0 = full style)."""
+    """``content_ratio`` × the content's own style vector + (1 − ratio) × the painting's (0 = full
+    style)."""
     if not 0.0 <= content_ratio <= 1.0:
         raise ValueError(f"content_ratio must be in [0, 1], got {content_ratio}")
     return (

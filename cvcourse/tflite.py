@@ -23,8 +23,8 @@ def load_interpreter(model_file: str | Path, num_threads: int | None = None):
     """A ready (tensors allocated) TF Lite interpreter for ``model_file``.
 
     TF Lite's C++ start-up line ("INFO: Created TensorFlow Lite XNNPACK delegate for CPU.") is
-    kept out of the notebooks. A missing file raises ``FileNotFoundError``; a file that is not a TF Lite flat buffer (an
-    empty or cut-short download, another format) ``ValueError`` naming it.
+    kept out of the notebooks. A missing file raises ``FileNotFoundError``; a file that is not a TF
+    Lite flat buffer (an empty or cut-short download, another format) ``ValueError`` naming it.
     """
     from cvcourse.tensorflow_setup import stderr_silenced
     from cvcourse.validation import check_file
@@ -42,7 +42,8 @@ def load_interpreter(model_file: str | Path, num_threads: int | None = None):
 
 
 def describe_tensors(details: list[dict]) -> str:
-    """``"[1×192×192×3 uint8]"``: the shapes and types of a model's inputs or outputs, for messages."""
+    """``"[1×192×192×3 uint8]"``: the shapes and types of a model's inputs or outputs, for
+    messages."""
     return (
         "["
         + ", ".join(

@@ -45,7 +45,8 @@ TRACKER_NAMES = (
 #: Trackers that are neural networks: the model files each needs (parameter name → OpenCV's
 #: default file name). OpenCV does not ship them; download them (links in OpenCV's
 #: ``samples/dnn`` / ``opencv_zoo``) and pass the paths, e.g.
-#: ``create_tracker("Nano", backbone="nanotrack_backbone_sim.onnx", neckhead="nanotrack_head_sim.onnx")``.
+#: ``create_tracker("Nano", backbone="nanotrack_backbone_sim.onnx",
+#: neckhead="nanotrack_head_sim.onnx")``.
 MODEL_FILES = {
     "GOTURN": {"modelTxt": "goturn.prototxt", "modelBin": "goturn.caffemodel"},
     "DaSiamRPN": {
@@ -95,7 +96,8 @@ def available_trackers() -> list[str]:
 
 
 def check_box(box: Sequence[float], frame: np.ndarray, name: str = "initial box") -> Box:
-    """``box`` as ints after checking it is ``(x, y, w, h)`` with w, h > 0 lying inside ``frame``."""
+    """``box`` as ints after checking it is ``(x, y, w, h)`` with w, h > 0 lying inside
+    ``frame``."""
     values = list(box) if isinstance(box, (Sequence, np.ndarray)) else []
     if len(values) != 4 or not all(
         isinstance(v, (int, float, np.integer, np.floating)) and math.isfinite(v) for v in values
@@ -168,8 +170,8 @@ def create_tracker(name: str, **params) -> Tracker:
     ]
     if missing:
         raise FileNotFoundError(
-            f"{name} is a neural network and needs its model files, not found: {', '.join(missing)}; "
-            f"download them (OpenCV's samples/dnn or opencv_zoo) and pass "
+            f"{name} is a neural network and needs its model files, not found: "
+            f"{', '.join(missing)}; download them (OpenCV's samples/dnn or opencv_zoo) and pass "
             f"create_tracker({name!r}, {', '.join(f'{k}=PATH' for k in models)})"
         )
     if not params:
@@ -177,7 +179,8 @@ def create_tracker(name: str, **params) -> Tracker:
     settings_class = getattr(cv2, f"Tracker{name}_Params", None)
     if legacy or settings_class is None:
         raise ValueError(
-            f"this OpenCV build cannot set parameters of {name}: call create_tracker({name!r}) without them"
+            f"this OpenCV build cannot set parameters of {name}: call create_tracker({name!r}) "
+            "without them"
         )
     settings = settings_class()
     for key, value in params.items():
@@ -216,7 +219,8 @@ def track(
     box: Sequence[float],
     progress: bool = False,
 ) -> Track:
-    """Run a tracker (a name or a fresh :class:`Tracker`) from ``box`` in ``frames[0]`` through all frames.
+    """Run a tracker (a name or a fresh :class:`Tracker`) from ``box`` in ``frames[0]`` through all
+    frames.
 
     ``boxes[0]`` is the initial box; only the ``update`` calls are timed. ``frames`` is a list
     (or tuple) of ``uint8`` images, each checked before tracking starts.
@@ -259,7 +263,8 @@ def reference_file(download: bool | None = None) -> Path:
 
 
 def load_reference(file: str | Path | None = None) -> dict[int, Box]:
-    """A reference track: ``{frame index: (x, y, w, h)}`` from a CSV ``frame,x,y,w,h`` (``#`` lines are notes).
+    """A reference track: ``{frame index: (x, y, w, h)}`` from a CSV ``frame,x,y,w,h`` (``#`` lines
+    are notes).
 
     The default is the course's hand-checked track of the white car in
     ``videos/slow_traffic_small.mp4`` (:data:`REFERENCE_ASSET`, see :func:`reference_file`).

@@ -23,7 +23,8 @@ def _history_dict(history: Any) -> dict[str, list[float]]:
     h = getattr(history, "history", history)
     if not isinstance(h, Mapping) or not h:
         raise TypeError(
-            f"expected a keras History or a non-empty dict of metric lists, got {type(history).__name__}"
+            "expected a keras History or a non-empty dict of metric lists, got "
+            f"{type(history).__name__}"
         )
     return {k: list(v) for k, v in h.items()}
 
@@ -152,7 +153,8 @@ def show_predictions(
     cols: int = 6,
     show: bool = True,
 ):
-    """A grid of images titled "true → predicted" (red when wrong); by default the first ``n`` mistakes."""
+    """A grid of images titled "true → predicted" (red when wrong); by default the first ``n``
+    mistakes."""
     import matplotlib.pyplot as plt
 
     class_names = check_names(class_names, "class_names")
@@ -186,8 +188,9 @@ def show_predictions(
 def plot_filters(weights: np.ndarray, cols: int = 8, show: bool = True):
     """The feature detectors of a convolutional layer, each as a small image with its numbers.
 
-    ``weights`` is the layer's kernel ``(kh, kw, in_channels, n_filters)`` (``layer.get_weights()[0]``);
-    with several input channels their mean is shown. Blue is negative, red positive, white 0.
+    ``weights`` is the layer's kernel ``(kh, kw, in_channels, n_filters)``
+    (``layer.get_weights()[0]``); with several input channels their mean is shown. Blue is negative,
+    red positive, white 0.
     """
     import matplotlib.pyplot as plt
 
@@ -274,7 +277,8 @@ def save_model(model, file) -> bool:
 
 
 def _saved_weights(model, file) -> list[np.ndarray] | None:
-    """The weights saved in ``file`` (for ``.weights.h5``: read into a copy of ``model``), None if unreadable."""
+    """The weights saved in ``file`` (for ``.weights.h5``: read into a copy of ``model``), None if
+    unreadable."""
     import keras
 
     try:

@@ -8,7 +8,8 @@ by :func:`cvcourse.images.check_image`; this module adds the rest:
 * :func:`check_file`: a path to an existing, non-empty file (not a directory);
 * :func:`check_output_file`: a path to write a file to (not a directory);
 * :func:`check_names`: a list of names, never a bare string (which Python would split into letters);
-* :func:`check_box`: an ``(x, y, w, h)`` box of four finite numbers with an area, overlapping the image;
+* :func:`check_box`: an ``(x, y, w, h)`` box of four finite numbers with an area, overlapping the
+  image;
 * :func:`check_uint8`: an image that a detector or a network needs as 0–255 ``uint8``;
 * :func:`check_fraction`: a threshold such as a confidence, between 0 and 1;
 * :func:`check_model`: a loaded model object rather than ``None`` or its file name;
@@ -34,11 +35,13 @@ def check_file(path: object, name: str, what: str, hint: str = "") -> Path:
     ``what`` says what the file should be (``"LBPH model"``, ``"image file"``): a missing file
     raises ``FileNotFoundError("no {what} at {path}{hint}")``, so a message reads e.g. "no LBPH
     model at m.yml: train one and save it with recognizer.write(path)". A directory or a 0-byte
-    file raises ``ValueError``; something that is not a path at all (``None``, an array) ``TypeError``.
+    file raises ``ValueError``; something that is not a path at all (``None``, an array)
+    ``TypeError``.
     """
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(
-            f"{name} must be the path of the {what} (a str or pathlib.Path), not {type(path).__name__}"
+            f"{name} must be the path of the {what} (a str or pathlib.Path), not "
+            f"{type(path).__name__}"
         )
     file = Path(path)
     if file.is_dir():
@@ -49,16 +52,19 @@ def check_file(path: object, name: str, what: str, hint: str = "") -> Path:
         raise FileNotFoundError(f"no {what} at {file}{hint}")
     if file.stat().st_size == 0:
         raise ValueError(
-            f"{name} {file} is an empty file (0 bytes), not a valid {what}: was its download or save cut short?"
+            f"{name} {file} is an empty file (0 bytes), not a valid {what}: was its download or "
+            "save cut short?"
         )
     return file
 
 
 def check_output_file(path: object, name: str) -> Path:
-    """``path`` as a ``Path`` to write a file to: ``TypeError`` for a non-path, ``ValueError`` for a directory."""
+    """``path`` as a ``Path`` to write a file to: ``TypeError`` for a non-path, ``ValueError`` for a
+    directory."""
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(
-            f"{name} must be the path of the file to write (a str or pathlib.Path), not {type(path).__name__}"
+            f"{name} must be the path of the file to write (a str or pathlib.Path), not "
+            f"{type(path).__name__}"
         )
     file = Path(path)
     if file.is_dir():
@@ -103,7 +109,8 @@ def check_names(names: object, name: str, choices: Iterable[str] | None = None) 
 
 
 def check_box(box: object, image: np.ndarray | None, name: str = "box") -> Box:
-    """``box`` as four ints ``(x, y, w, h)`` after checking that it has an area and overlaps ``image``.
+    """``box`` as four ints ``(x, y, w, h)`` after checking that it has an area and overlaps
+    ``image``.
 
     A box may stick out of the image (detectors return faces cut by the border), but one wholly
     outside it holds no pixels to work on: that raises ``ValueError`` naming the image size.
@@ -129,21 +136,23 @@ def check_box(box: object, image: np.ndarray | None, name: str = "box") -> Box:
 
 
 def check_uint8(image: np.ndarray, name: str, user: str) -> np.ndarray:
-    """``image`` (already checked by ``check_image``) if its dtype is ``uint8``, else ``ValueError``.
+    """``image`` (already checked by ``check_image``) if its dtype is ``uint8``, else
+    ``ValueError``.
 
     ``user`` names what needs it (``"YOLO"``, ``"the Haar cascade"``). A detector fed 0–1 floats
     or 16-bit pixels does not fail, it silently finds nothing or nonsense: hence the check.
     """
     if image.dtype != np.uint8:
         raise ValueError(
-            f"{name} has dtype {image.dtype}; {user} takes uint8 (0-255) images: "
-            f"convert with np.clip(x, 0, 255).astype(np.uint8) (floats in 0-1: multiply by 255 first)"
+            f"{name} has dtype {image.dtype}; {user} takes uint8 (0-255) images: convert with "
+            "np.clip(x, 0, 255).astype(np.uint8) (floats in 0-1: multiply by 255 first)"
         )
     return image
 
 
 def check_fraction(value: object, name: str) -> float:
-    """``value`` as a float if it is a number in [0, 1] (a probability, an IoU), else ``ValueError``."""
+    """``value`` as a float if it is a number in [0, 1] (a probability, an IoU), else
+    ``ValueError``."""
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise TypeError(f"{name} must be a number between 0 and 1, not {type(value).__name__}")
     if not 0.0 <= float(value) <= 1.0:  # also refuses NaN
@@ -152,7 +161,8 @@ def check_fraction(value: object, name: str) -> float:
 
 
 def check_model(model: object, name: str, needs: Sequence[str], what: str) -> object:
-    """``model`` if it has the attributes ``needs`` (a loaded model of the right kind), else ``TypeError``.
+    """``model`` if it has the attributes ``needs`` (a loaded model of the right kind), else
+    ``TypeError``.
 
     Catches ``None`` (a loader that failed), a file name passed where the loaded model belongs, and
     a model of another library (a TF Lite interpreter where a Keras model is needed).
@@ -179,7 +189,8 @@ def _is_finite_number(value: object) -> bool:
 
 def opencv_reason(error: Exception) -> str:
     """The readable part of a ``cv2.error``: ``"Input file is invalid"`` out of
-    ``"OpenCV(4.10.0) /io/.../persistence.cpp:767: error: (-5:Bad argument) Input file is invalid in function 'open'"``."""
+    ``"OpenCV(4.10.0) /io/.../persistence.cpp:767: error: (-5:Bad argument) Input file is invalid
+    in function 'open'"``."""
     details = [line[2:].strip() for line in str(error).splitlines() if line.startswith("> ")]
     if details:  # the multi-line form: "> Invalid number of channels in input image: ..."
         return " ".join(details)

@@ -51,7 +51,8 @@ def open_video(
 
 
 def _open(source: int | str | Path, fallback: str | Path | None) -> tuple[cv2.VideoCapture, bool]:
-    """:func:`open_video` and whether what was opened is a live camera (not a file, not the fallback)."""
+    """:func:`open_video` and whether what was opened is a live camera (not a file, not the
+    fallback)."""
     if is_live(source):
         if in_colab():  # OpenCV there opens the server's devices, never the learner's camera
             if fallback is None:
@@ -110,7 +111,8 @@ def iter_frames(
     max_frames: int | None = None,
     max_seconds: float | None = None,
 ) -> Iterator[np.ndarray]:
-    """Yield BGR frames ``start:stop:step`` of a video (see :func:`open_video`), resized to ``width``.
+    """Yield BGR frames ``start:stop:step`` of a video (see :func:`open_video`), resized to
+    ``width``.
 
     ``max_frames`` caps the number of frames yielded and ``max_seconds`` the recording time. A
     webcam (an int ``source``) never ends by itself, so when none of ``stop``, ``max_frames`` and
@@ -262,7 +264,8 @@ def write_video(
     width: int | None = None,
     bgr: bool = True,
 ) -> Path:
-    """Write frames to an H.264 mp4 that browsers play (with :func:`ffmpeg_executable`); returns the path.
+    """Write frames to an H.264 mp4 that browsers play (with :func:`ffmpeg_executable`); returns the
+    path.
 
     Frames may be BGR (``bgr=True``, OpenCV's order), RGB or gray; they are resized to ``width``
     (even sizes, as H.264 needs) when given, else to the first frame's size.

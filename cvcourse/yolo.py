@@ -125,7 +125,8 @@ def network_weight_count(net: cv2.dnn.Net) -> int:
 def cfg_classes(cfg: str | Path) -> set[int]:
     """The ``classes=`` values of a cfg's ``[yolo]``/``[region]`` sections.
 
-    A file with no ``[net]`` section or no ``classes=`` line is not a Darknet YOLO cfg: ``ValueError``.
+    A file with no ``[net]`` section or no ``classes=`` line is not a Darknet YOLO cfg:
+    ``ValueError``.
     """
     cfg = check_file(cfg, "cfg", "Darknet cfg file")
     text = cfg.read_text(encoding="utf-8", errors="replace")
@@ -191,9 +192,9 @@ class YoloDetector:
         in_file, in_net = weights_count(weights), network_weight_count(self.net)
         if in_file != in_net:
             raise DarknetMismatchError(
-                f"{weights.name} holds {in_file:,} weights but {cfg.name} describes a network with {in_net:,}: "
-                "the cfg and the weights belong to different models (or a file is cut short). "
-                "Use the cfg the weights were trained with."
+                f"{weights.name} holds {in_file:,} weights but {cfg.name} describes a network with "
+                f"{in_net:,}: the cfg and the weights belong to different models (or a file is cut "
+                "short). Use the cfg the weights were trained with."
             )
         classes = cfg_classes(cfg)
         if classes != {len(self.class_names)}:
@@ -207,7 +208,8 @@ class YoloDetector:
         self._model_size = 0
 
     def forward(self, image: np.ndarray, input_size: int | None = None) -> list[np.ndarray]:
-        """The raw output rows of every YOLO layer for a BGR uint8 image (see the module docstring)."""
+        """The raw output rows of every YOLO layer for a BGR uint8 image (see the module
+        docstring)."""
         image = _network_input(image)
         size = check_input_size(input_size or self.input_size)
         blob = cv2.dnn.blobFromImage(image, 1 / 255, (size, size), swapRB=True, crop=False)
@@ -278,7 +280,8 @@ def check_input_size(size: int) -> int:
 
 def _network_input(image: np.ndarray) -> np.ndarray:
     """A 3-channel BGR uint8 view of ``image``: the network scales 0-255 pixels to 0-1 itself, so
-    0-1 floats would look black to it and 16-bit pixels like noise (it finds nothing, or carrots)."""
+    0-1 floats would look black to it and 16-bit pixels like noise (it finds nothing, or
+    carrots)."""
     return _bgr(check_uint8(check_image(image), "image", "YOLO"))
 
 
@@ -300,7 +303,8 @@ def class_color(class_id: int) -> tuple[int, int, int]:
 def draw_detections(
     image: np.ndarray, detections: Iterable[Detection], thickness: int = 2
 ) -> np.ndarray:
-    """A copy of ``image`` with each detection's box and ``class confidence`` label, one colour per class."""
+    """A copy of ``image`` with each detection's box and ``class confidence`` label, one colour per
+    class."""
     out = _bgr(image)
     by_class: dict[int, list[Detection]] = {}
     for d in detections:

@@ -440,7 +440,8 @@ class NotebookNumbers:
 
 
 def markdown_numbers(nb: dict) -> list[tuple[int, Number, str]]:
-    """``(cell index, number, masked cell)`` for every number the check looks at in ``nb``'s markdown."""
+    """``(cell index, number, masked cell)`` for every number the check looks at in ``nb``'s
+    markdown."""
     found = []
     for i, cell in enumerate(nb["cells"]):
         if cell["cell_type"] == "markdown":
@@ -475,7 +476,8 @@ def _plan_headings(slides: str) -> list[tuple[int, str]]:
 
 
 def slides_part(slides: str, number: str) -> str:
-    """The slides of notebook ``number``'s part: from its first plan of attack to the next part's."""
+    """The slides of notebook ``number``'s part: from its first plan of attack to the next
+    part's."""
     headings = _plan_headings(slides)
     starts = {
         nn: min((pos for pos, title in headings if title == titles[0]), default=None)
@@ -857,12 +859,14 @@ def compare(
     return new, sorted(k for k, n in remaining.items() for _ in range(n))
 
 
-BASELINE_HEADER = """\
-# Known violations of the claims checks (tests/claims_check.py), one per line:
-# notebook<TAB>check<TAB>what<TAB>the words around it. tests/test_claims.py fails on a violation that
-# is not listed here and on a line that no longer occurs: fix the notebook, then shrink this file
-# with `python tests/claims_check.py --write-baseline`. Never add lines by hand.
-"""
+BASELINE_HEADER = (
+    "# Known violations of the claims checks (tests/claims_check.py), one per line:\n"
+    "# notebook<TAB>check<TAB>what<TAB>the words around it. tests/test_claims.py fails on a "
+    "violation that\n"
+    "# is not listed here and on a line that no longer occurs: fix the notebook, then shrink this "
+    "file\n"
+    "# with `python tests/claims_check.py --write-baseline`. Never add lines by hand.\n"
+)
 
 
 def write_baseline(found: Sequence[Violation], path: Path = BASELINE) -> None:
@@ -897,8 +901,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     baseline = read_baseline()
     everything: list[Violation] = []
     print(
-        f"{'notebook':32} {'numbers':>7} {'unbacked':>8} {'facts':>5} {'vocab':>5} {'homework':>8} {'opening':>7}"
-        f" {'new':>4} {'gone':>4}"
+        f"{'notebook':32} {'numbers':>7} {'unbacked':>8} {'facts':>5} {'vocab':>5} {'homework':>8} "
+        f"{'opening':>7} {'new':>4} {'gone':>4}"
     )
     status = 0
     for path in paths:
@@ -914,8 +918,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         new, gone = compare(found, baseline, [path.stem])
         kinds = Counter(v.check for v in found)
         print(
-            f"{path.stem:32} {len(numbers.checked):7} {kinds['number']:8} {len(facts.get(path.stem, {})):5}"
-            f" {kinds['vocabulary']:5} {kinds['homework']:8} {len(opening):7} {len(new):4} {len(gone):4}"
+            f"{path.stem:32} {len(numbers.checked):7} {kinds['number']:8} "
+            f"{len(facts.get(path.stem, {})):5} {kinds['vocabulary']:5} {kinds['homework']:8} "
+            f"{len(opening):7} {len(new):4} {len(gone):4}"
         )
         shown = found if (args.all or args.notebooks) else new
         for v in shown + opening:
@@ -933,7 +938,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         new, _ = compare(everything, baseline, [p.stem for p in paths])
         if new and not args.allow_new:
             print(
-                f"not written: {len(new)} violations are not in the baseline (fix them, or --allow-new)"
+                f"not written: {len(new)} violations are not in the baseline (fix them, or "
+                "--allow-new)"
             )
             return 1
         kept = [

@@ -32,7 +32,8 @@ def real_asset():
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
-    """Keep each phase's report on the test item (``item.rep_call``), for fixtures that save evidence."""
+    """Keep each phase's report on the test item (``item.rep_call``), for fixtures that save
+    evidence."""
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)

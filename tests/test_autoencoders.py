@@ -37,7 +37,8 @@ def test_psnr_matches_the_formula(fashion):
         [10 * np.log10(1 / np.mean((a.astype(float) - b) ** 2)) for a, b in zip(x, noisy)]
     )
     assert ae.mean_psnr(x, noisy) == pytest.approx(by_hand, rel=1e-9)
-    # more noise, lower PSNR; sigma 0.1 on real clothes images lands near 20 dB (clipping helps a little)
+    # more noise, lower PSNR; sigma 0.1 on real clothes images lands near 20 dB (clipping helps a
+    # little)
     assert 19 < ae.mean_psnr(x, noisy) < 22
     assert ae.mean_psnr(x, ae.add_gaussian_noise(x, 0.3)) < ae.mean_psnr(x, noisy) - 6
     with pytest.raises(ValueError, match="differ in shape"):

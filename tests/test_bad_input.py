@@ -10,10 +10,11 @@ of names belongs. Each must raise ``ValueError``, ``TypeError`` or ``FileNotFoun
 argument (or the file) — never return, never hang, never let a raw OpenCV C++ error through.
 
 A value that is *not* bad for one function (``draw_boxes`` draws on float images too) is listed
-in its row's ``accepts`` with the reason. :func:`test_every_public_function_with_such_an_argument_has_a_row`
-walks the API, so a new public function fails until it has a row (or a line in :data:`NOT_CHECKED`
-saying why it needs none). Generated cases (hypothesis) check the box and array rules on many
-more values. The eight cases found by hand come last, one test each, with their new messages.
+in its row's ``accepts`` with the reason.
+:func:`test_every_public_function_with_such_an_argument_has_a_row` walks the API, so a new public
+function fails until it has a row (or a line in :data:`NOT_CHECKED` saying why it needs none).
+Generated cases (hypothesis) check the box and array rules on many more values. The eight cases
+found by hand come last, one test each, with their new messages.
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ ALLOWED = (ValueError, TypeError, FileNotFoundError)
 CALL_SECONDS = 120  # "never hang": one call may take this long at most (the first loads TensorFlow)
 
 
-# ---------------------------------------------------------------- valid inputs (real assets, loaded once)
+# ---------------------------------------------------------------- valid inputs (real assets, loaded
+# once)
 def asset(name: str) -> Path:
     """A real course asset, or skip naming it."""
     found = assets.locate(name)
@@ -242,9 +244,9 @@ class Row:
     """One argument of one public function: how to call it with a value there.
 
     ``call(value, inputs)`` passes ``value`` as ``arg`` and valid :class:`Inputs` elsewhere;
-    ``valid`` gives the valid image the bad images are made from (default: the photo); ``ext`` is the
-    file extension of the bad paths; ``example`` the one name of the bare string; ``accepts`` the
-    bad values of the kind that are fine here, each with the reason; ``gaps`` the bad values a
+    ``valid`` gives the valid image the bad images are made from (default: the photo); ``ext`` is
+    the file extension of the bad paths; ``example`` the one name of the bare string; ``accepts``
+    the bad values of the kind that are fine here, each with the reason; ``gaps`` the bad values a
     module owned by another change still gets wrong, each with the fix it needs there (a strict
     expected failure: once fixed there, the case passes and its gap must be removed here).
     """
@@ -770,7 +772,8 @@ TABLE: list[Row] = [
         ".caffemodel",
         arg="weights",
     ),
-    # the OpenPose network is full-course (200 MB): any cv2.dnn network carries the image to its check
+    # the OpenPose network is full-course (200 MB): any cv2.dnn network carries the image to its
+    # check
     image(
         "pose.OpenPoseMPII.heatmaps", lambda v, c: _m("pose").OpenPoseMPII(c.yolo.net).heatmaps(v)
     ),
@@ -994,7 +997,8 @@ TABLE: list[Row] = [
         "coco80",
         "person",
     ),
-    # Mask R-CNN is full-course (170 MB): a stand-in with any cv2.dnn network carries the image to its check
+    # Mask R-CNN is full-course (170 MB): a stand-in with any cv2.dnn network carries the image to
+    # its check
     image("segmentation.MaskRCNN.detect", lambda v, c: _mask_rcnn_stand_in(c).detect(v)),
     # ---- style transfer
     image("style_transfer.to_tensor", lambda v, c: _m("style_transfer").to_tensor(v)),
@@ -1175,7 +1179,9 @@ TABLE: list[Row] = [
         accepts={
             **ANY_DEPTH,
             "None": "None means: no input image beside the maps",
-            "a 4-d array": "a batch of one (1, H, W, C), the model's input, is squeezed like the maps",
+            "a 4-d array": (
+                "a batch of one (1, H, W, C), the model's input, is squeezed like the maps"
+            ),
         },
     ),
     model("training.save_model", lambda v, c: _m("training").save_model(v, c.tmp / "model.keras")),
@@ -1228,7 +1234,9 @@ TABLE: list[Row] = [
         lambda v, c: _m("yolo").read_class_names(v),
         ".names",
         accepts={
-            "a text file": "any text lists class names, one a line (YoloDetector checks their number)"
+            "a text file": (
+                "any text lists class names, one a line (YoloDetector checks their number)"
+            )
         },
     ),
     path("yolo.weights_count", lambda v, c: _m("yolo").weights_count(v), ".weights"),
@@ -1303,7 +1311,8 @@ def _started_tracker(c: Inputs):
 # ---------------------------------------------------------------- making the bad values
 @pytest.fixture(scope="session")
 def bad_files(tmp_path_factory) -> Callable[[str, str], Path]:
-    """``bad_files(label, ext)``: a missing file, a directory, a 0-byte or a text file named ``*ext``."""
+    """``bad_files(label, ext)``: a missing file, a directory, a 0-byte or a text file named
+    ``*ext``."""
     root = tmp_path_factory.mktemp("bad_files")
     (root / "a folder").mkdir()
 
@@ -1343,7 +1352,8 @@ def bad_value(row: Row, label: str, bad_files) -> object:
 
 @contextmanager
 def time_limit(seconds: int):
-    """Raise ``TimeoutError`` in the main thread after ``seconds`` (a call that hangs fails the test)."""
+    """Raise ``TimeoutError`` in the main thread after ``seconds`` (a call that hangs fails the
+    test)."""
 
     def alarm(*_):
         raise TimeoutError(f"the call did not finish within {seconds} s")
@@ -1451,7 +1461,8 @@ NOT_A_VALUE = ("bool", "int", "float", "str")  # flags and numbers that share a 
 
 
 def kind_of(parameter: inspect.Parameter) -> str | None:
-    """The kind of bad values an argument must refuse, from its name and type hint (None: no kind)."""
+    """The kind of bad values an argument must refuse, from its name and type hint (None: no
+    kind)."""
     hint = "" if parameter.annotation is inspect.Parameter.empty else str(parameter.annotation)
     name = parameter.name
     if "Path" in hint or name in PATH_ARGS:
@@ -1472,7 +1483,8 @@ def kind_of(parameter: inspect.Parameter) -> str | None:
 
 
 def public_callables(package=cvcourse):
-    """``(dotted name, function)`` of every public function, constructor and method of the package."""
+    """``(dotted name, function)`` of every public function, constructor and method of the
+    package."""
     seen = set()
     for info in pkgutil.iter_modules(package.__path__):
         if info.name in EXCLUDED_MODULES or info.name.startswith("_"):
@@ -1647,7 +1659,8 @@ def test_generated_missing_boxes_are_refused_by_every_box_function(case):
 
 
 BAD_DTYPES = st.sampled_from([np.bool_, np.complex64, np.str_])
-# object arrays are built directly: hypothesis 6.100 (the declared floor) cannot infer elements for dtype object
+# object arrays are built directly: hypothesis 6.100 (the declared floor) cannot infer elements for
+# dtype object
 OBJECT_ARRAYS = st.builds(
     lambda fill: np.full((4, 4, 3), fill, dtype=object), st.sampled_from([None, 0, "x"])
 )
@@ -1874,7 +1887,8 @@ def test_7_read_frames_refuses_a_text_file_named_jpg(tmp_path):
     )  # past the end: nothing, no error
     with pytest.raises(
         TypeError,
-        match=r"^source must be a webcam index \(an int\), a video file path or an asset name, not NoneType",
+        match=r"^source must be a webcam index \(an int\), a video file path or an asset name, not "
+        r"NoneType",
     ):
         video.read_frames(None)
 
@@ -1884,7 +1898,10 @@ def test_8_lbph_predict_evaluate_and_distances_agree_on_the_crop_size():
 
     crop = INPUTS.crop
     small = cv2.resize(crop, (50, 50), interpolation=cv2.INTER_AREA)
-    message = r"expected a 100×100 gray uint8 face crop, got a 50×50 uint8 image: crop every face at the same size"
+    message = (
+        r"expected a 100×100 gray uint8 face crop, got a 50×50 uint8 image: crop every face at the "
+        r"same size"
+    )
     with pytest.raises(ValueError, match=f"^{message}"):
         recognition.lbph_distances(INPUTS.lbph, small)
     with pytest.raises(ValueError, match=rf"^crops\[0\]: {message}"):
@@ -1930,7 +1947,8 @@ def test_check_file_says_missing_directory_empty_or_not_a_path(tmp_path):
         check_file(tmp_path / "empty.dat", "file", "dlib model file")
     with pytest.raises(
         TypeError,
-        match=r"^file must be the path of the dlib model file \(a str or pathlib\.Path\), not NoneType$",
+        match=r"^file must be the path of the dlib model file \(a str or pathlib\.Path\), not "
+        r"NoneType$",
     ):
         check_file(None, "file", "dlib model file")
 

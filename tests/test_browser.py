@@ -67,23 +67,30 @@ JS_IMAGES = """
 return [...document.querySelectorAll('.jp-OutputArea-output img')]
   .map(i => ({ok: i.complete && i.naturalWidth > 0, src: i.src.slice(0, 60)}));
 """
-JS_WIDGET_TEXT = r"""
-return [...document.querySelectorAll('.jp-OutputArea-output')]
-  .filter(o => !o.querySelector('.jupyter-widgets') && /^(VBox|HBox|interactive|Output|Image)\(/.test(o.textContent.trim()))
-  .map(o => o.textContent.trim().slice(0, 80));
-"""
-JS_PANELS = """
-return [...document.querySelectorAll('.jp-OutputArea-output')].filter(o => !o.parentElement.closest('.jupyter-widgets'))
-  .map(o => o.querySelector(':scope > .jupyter-widgets')).filter(Boolean);
-"""
+JS_WIDGET_TEXT = (
+    "\n"
+    "return [...document.querySelectorAll('.jp-OutputArea-output')]\n"
+    "  .filter(o => !o.querySelector('.jupyter-widgets') && "
+    r"/^(VBox|HBox|interactive|Output|Image)\(/.test(o.textContent.trim()))"
+    "\n"
+    "  .map(o => o.textContent.trim().slice(0, 80));\n"
+)
+JS_PANELS = (
+    "\n"
+    "return [...document.querySelectorAll('.jp-OutputArea-output')]"
+    ".filter(o => !o.parentElement.closest('.jupyter-widgets'))\n"
+    "  .map(o => o.querySelector(':scope > .jupyter-widgets')).filter(Boolean);\n"
+)
 CONTROLS = "select, .noUi-handle, .ui-slider-handle, button, input[type=checkbox]"
-JS_PANEL_VIEW = """
-const p = arguments[0];
-const pics = [...p.querySelectorAll('img')].map(i => i.src).join('|');
-const outs = [...p.querySelectorAll('.widget-output, .widget-label:not(.widget-slider .widget-label)')]
-  .map(e => e.textContent).join('|');
-return pics.length + ':' + pics.slice(-200) + '#' + outs;
-"""
+JS_PANEL_VIEW = (
+    "\n"
+    "const p = arguments[0];\n"
+    "const pics = [...p.querySelectorAll('img')].map(i => i.src).join('|');\n"
+    "const outs = [...p.querySelectorAll("
+    "'.widget-output, .widget-label:not(.widget-slider .widget-label)')]\n"
+    "  .map(e => e.textContent).join('|');\n"
+    "return pics.length + ':' + pics.slice(-200) + '#' + outs;\n"
+)
 
 
 def _free_port() -> int:
@@ -244,7 +251,8 @@ def shut_down_kernels(lab) -> None:
 
 
 def open_notebook(browser, lab, name: str) -> None:
-    """Open ``name`` alone (``?reset``: no tabs of earlier tests) and wait for its kernel to be idle."""
+    """Open ``name`` alone (``?reset``: no tabs of earlier tests) and wait for its kernel to be
+    idle."""
     base, token, _ = lab
     shut_down_kernels(lab)
     browser.get(f"{base}/lab/tree/{name}?reset&token={token}")

@@ -171,17 +171,17 @@ def test_numbers_in_every_usual_format_and_the_issues_examples():
         ]
     }
     good = (
-        "## 3 · Results\n1. first\n2. second\n\n"
-        "The accuracy is 0.979 = 97.9 % = 98 % (0.98), on 15,000 images (15000) with about 1,200 weights; "
-        "KCF is 2.5× faster. The loss falls to 1.2e-5, 58 % (0.583) are kept. `conv4_2` and block5_conv2, "
-        "VGG19, YOLOv4 and Darknet-53 are names, `x[3:7]` is code, 28×28 and 28 × 28 pixels are in the code, "
-        "a learning rate of 10⁻³. Gatys et al. (2016), CVPR 2016, Henriques et al., 2015; TensorFlow 2.16, "
-        "OpenCV 4.x; notebook 05, section 3, Figure 3; next: **07 · Emotions**. "
-        "[a link](https://example.com/a/123) and 202 × 140 = 28,280, (28 + 72) / 2.5 = 40."
+        "## 3 · Results\n1. first\n2. second\n\nThe accuracy is 0.979 = 97.9 % = 98 % (0.98), on "
+        "15,000 images (15000) with about 1,200 weights; KCF is 2.5× faster. The loss falls to "
+        "1.2e-5, 58 % (0.583) are kept. `conv4_2` and block5_conv2, VGG19, YOLOv4 and Darknet-53 "
+        "are names, `x[3:7]` is code, 28×28 and 28 × 28 pixels are in the code, a learning rate of "
+        "10⁻³. Gatys et al. (2016), CVPR 2016, Henriques et al., 2015; TensorFlow 2.16, OpenCV "
+        "4.x; notebook 05, section 3, Figure 3; next: **07 · Emotions**. [a "
+        "link](https://example.com/a/123) and 202 × 140 = 28,280, (28 + 72) / 2.5 = 40."
     )
     bad = (
-        "Fashion-MNIST has 60,000 images, the cell scores 0.25, chance is 25 %, the car crosses around "
-        "frame 90, the accuracy is 0.93, the expression 202 × 140 = 28,000, 10 classes."
+        "Fashion-MNIST has 60,000 images, the cell scores 0.25, chance is 25 %, the car crosses "
+        "around frame 90, the accuracy is 0.93, the expression 202 × 140 = 28,000, 10 classes."
     )
     nb["cells"] += [_markdown(good), _markdown(bad)]
     result = claims.check_numbers(Path("99_planted.ipynb"), nb, slides="", facts={})

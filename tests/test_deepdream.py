@@ -1,4 +1,5 @@
-"""Deep Dream on the real MobileNet: conversions, the step of the notebook, the loss rising, octaves."""
+"""Deep Dream on the real MobileNet: conversions, the step of the notebook, the loss rising,
+octaves."""
 
 from __future__ import annotations
 
@@ -58,7 +59,8 @@ def test_to_input_and_back(real_asset):
 
 
 def test_dream_step_is_the_notebooks_formula(base, photo):
-    """One step = x + ε·g/σ(g), clipped, with g the gradient of the mean activation (by hand here)."""
+    """One step = x + ε·g/σ(g), clipped, with g the gradient of the mean activation (by hand
+    here)."""
     import tensorflow as tf
 
     model = dd.dream_model(base, ["Conv2d_9_pointwise"])
@@ -155,7 +157,8 @@ def test_full_course_network_comes_through_the_registry(monkeypatch, tmp_path):
 
 
 def test_full_course_layers_exist_in_inception_v3():
-    """The full-course layer names are real InceptionV3 layers (built without weights: no download)."""
+    """The full-course layer names are real InceptionV3 layers (built without weights: no
+    download)."""
     import keras
 
     base = keras.applications.InceptionV3(

@@ -1,4 +1,5 @@
-"""Emotion helpers on the real assets: the Yale expressions, the pretrained FER2013 model, the clip."""
+"""Emotion helpers on the real assets: the Yale expressions, the pretrained FER2013 model, the
+clip."""
 
 from __future__ import annotations
 

@@ -110,8 +110,8 @@ SKIPPED_STEPS: dict[str, list[tuple[str, str, str]]] = {
         (
             "assert",
             marker,
-            "the CNN's accuracy bars (85 %, above the dense network's) are for "
-            "the full 60,000 images × 15 epochs; augmented and cut to 15,000 × 8 it reaches about 84 %",
+            "the CNN's accuracy bars (85 %, above the dense network's) are for the full 60,000 "
+            "images × 15 epochs; augmented and cut to 15,000 × 8 it reaches about 84 %",
         )
         for marker in ("cnn_accuracy > 0.85", "cnn_accuracy > dense_accuracy")
     ],
@@ -224,7 +224,10 @@ def stand_ins() -> Path:
     """The stand-in folder (made once, then cached in build/full_course/assets)."""
     missing = missing_real_assets()
     if missing:
-        message = f"real assets not found: {', '.join(missing[:5])} … (set CVCOURSE_ASSETS to shared/assets)"
+        message = (
+            f"real assets not found: {', '.join(missing[:5])} … (set CVCOURSE_ASSETS to "
+            "shared/assets)"
+        )
         (pytest.fail if os.environ.get("CVCOURSE_REQUIRE_ASSETS") else pytest.skip)(message)
     sys.path.insert(0, str(REPO_ROOT / "tests" / "full_course"))
     try:

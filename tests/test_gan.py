@@ -1,4 +1,5 @@
-"""The DCGAN helpers on real Fashion-MNIST images, and the committed generator judged by notebook 05's classifier."""
+"""The DCGAN helpers on real Fashion-MNIST images, and the committed generator judged by notebook
+05's classifier."""
 
 from __future__ import annotations
 
@@ -207,8 +208,8 @@ def test_train_step_is_the_two_steps_written_out(tf_keras, fashion):
 
 
 def test_batch_norm_modes_before_training(tf_keras):
-    """Untrained, inference mode (running statistics still 0 and 1) gives nearly flat grey for every z;
-    training mode (the batch's own statistics) gives the grainy fakes the networks train on."""
+    """Untrained, inference mode (running statistics still 0 and 1) gives nearly flat grey for every
+    z; training mode (the batch's own statistics) gives the grainy fakes the networks train on."""
     tf, _ = tf_keras
     generator = gan.build_generator()
     z = tf.random.stateless_normal((64, gan.LATENT_DIM), [0, 123])
@@ -217,8 +218,9 @@ def test_batch_norm_modes_before_training(tf_keras):
 
 
 def test_bad_input_is_refused_before_any_work(tf_keras):
-    """to_uint8 and grid check the images (a tensor is fine, a list or a string is not for to_uint8);
-    make_train_step and train check both models first, and train refuses images outside [-1, 1]."""
+    """to_uint8 and grid check the images (a tensor is fine, a list or a string is not for
+    to_uint8); make_train_step and train check both models first, and train refuses images outside
+    [-1, 1]."""
     tf, _ = tf_keras
     batch = np.zeros((2, 28, 28, 1), np.float32)
     assert gan.to_uint8(tf.constant(batch)).shape == (2, 28, 28)  # a tensor converts

@@ -1,4 +1,5 @@
-"""JupyterLab set-up: the course's defaults land where JupyterLab reads them; notebooks are trusted."""
+"""JupyterLab set-up: the course's defaults land where JupyterLab reads them; notebooks are
+trusted."""
 
 from __future__ import annotations
 
@@ -55,5 +56,6 @@ def test_this_environment_is_set_up():
         nb.name for nb in jupyter_setup.course_notebooks() if not jupyter_setup.is_trusted(nb)
     ]
     assert not untrusted, (
-        f"not trusted (widgets show as text before a run): {untrusted}; run: {sys.executable} -m cvcourse.jupyter_setup"
+        f"not trusted (widgets show as text before a run): {untrusted}; run: {sys.executable} -m "
+        "cvcourse.jupyter_setup"
     )

@@ -1,4 +1,5 @@
-"""The Keras MobileNet v1 rebuilt from the TF Lite file computes what the TF Lite interpreter does."""
+"""The Keras MobileNet v1 rebuilt from the TF Lite file computes what the TF Lite interpreter
+does."""
 
 from __future__ import annotations
 

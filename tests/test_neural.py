@@ -455,7 +455,8 @@ def test_compare_with_slides_and_format():
     assert neural.format_numbers([-0.381, np.nan]) == " -0.381       ?"
     same = neural.compare_with_slides("sums", [-0.3810001, -0.274], [-0.381, -0.274])
     assert same.endswith(" same")
-    # a value the slides do not show ("?") is not "the same": the verdict says how many were compared
+    # a value the slides do not show ("?") is not "the same": the verdict says how many were
+    # compared
     partly = neural.compare_with_slides("sums", [-0.3810001, 0.2], [-0.381, np.nan])
     assert partly.endswith("1 of 2 on the slides: same") and "?" in partly
     assert neural.compare_with_slides("d", [0.2367, 0.5], [0.236, np.nan]).endswith(

@@ -25,7 +25,8 @@ def test_iou_with_agrees_with_evaluation_iou():
 def test_hand_example():
     boxes = [(0, 0, 10, 10), (1, 1, 10, 10), (20, 20, 5, 5), (0, 0, 8, 10)]
     scores = [0.8, 0.9, 0.7, 0.3]
-    # box 1 is best; box 0 overlaps it (IoU 81/119 = 0.68) and goes; box 3 overlaps box 1 by 63/117 = 0.54
+    # box 1 is best; box 0 overlaps it (IoU 81/119 = 0.68) and goes; box 3 overlaps box 1 by 63/117
+    # = 0.54
     assert non_max_suppression(boxes, scores, 0.1, 0.5) == [1, 2]
     assert non_max_suppression(boxes, scores, 0.1, 0.6) == [1, 2, 3]  # 0.54 <= 0.6: kept
     assert non_max_suppression(boxes, scores, 0.75, 0.5) == [1]  # only scores > 0.75 take part

@@ -1,4 +1,5 @@
-"""Face recognition on the real Yale faces: loader, detect/align, LBPH, dlib descriptors, bad input."""
+"""Face recognition on the real Yale faces: loader, detect/align, LBPH, dlib descriptors, bad
+input."""
 
 from __future__ import annotations
 
@@ -72,7 +73,8 @@ def test_every_yale_face_is_detected_and_aligned(yale):
 
 
 def test_normalize_lighting_is_notebook_02s_written_out_tan_triggs(yale):
-    """Notebook 02 writes Tan–Triggs out in six lines (γ 0.2, σ 1 and 2, α 0.1, τ 10): the helper does the same."""
+    """Notebook 02 writes Tan–Triggs out in six lines (γ 0.2, σ 1 and 2, α 0.1, τ 10): the helper
+    does the same."""
     import cv2
 
     def tan_triggs(gray, gamma=0.2, sigma0=1.0, sigma1=2.0, alpha=0.1, tau=10.0):
@@ -92,8 +94,9 @@ def test_normalize_lighting_is_notebook_02s_written_out_tan_triggs(yale):
 
 
 def test_leave_one_out_on_the_training_photos_chooses_radius_3(yale):
-    """Notebook 02's radius choice: each training face vs its nearest other training photo (distance 0,
-    itself or an exact copy, skipped); OpenCV's predict_collect and the chi-square matrix agree."""
+    """Notebook 02's radius choice: each training face vs its nearest other training photo (distance
+    0, itself or an exact copy, skipped); OpenCV's predict_collect and the chi-square matrix
+    agree."""
     import cv2
 
     images, subjects, conditions, boxes = yale

@@ -1,4 +1,5 @@
-"""Segmentation helpers on the real DeepLabV3 and selfie-segmentation models and the course photos."""
+"""Segmentation helpers on the real DeepLabV3 and selfie-segmentation models and the course
+photos."""
 
 from __future__ import annotations
 
@@ -48,7 +49,8 @@ def test_deeplab_on_people(deeplab, real_asset):
     shares = seg.class_shares(labels, deeplab.names)
     assert list(shares)[:2] in (["background", "person"], ["person", "background"])
     assert 0.35 < shares["person"] < 0.6 and abs(sum(shares.values()) - 1) < 1e-9
-    # the faces (centres of the boxes' upper thirds) are person, the top corners of the photo are not
+    # the faces (centres of the boxes' upper thirds) are person, the top corners of the photo are
+    # not
     for x, y, w, h in PEOPLE:
         assert labels[y + h // 4, x + w // 2] == 15
     assert labels[5, 5] == 0 and labels[5, -5] == 0
@@ -192,7 +194,8 @@ def test_overlapping_boxes_go_to_the_nearer_centre_in_box_sizes():
     mask_a, mask_b = seg.semantic_instance_masks(labels, [a, b], [15, 15])
     # pixel column 7 (centre 7.5): 0.25 of box a's width from its centre, 0.33 of box b's → a
     assert mask_a[:, 7].all() and not mask_b[:, 7].any()
-    # column 8 (centre 8.5): 3.5 px from a's centre and 4 px from b's, but 0.35 vs 0.27 box widths → b
+    # column 8 (centre 8.5): 3.5 px from a's centre and 4 px from b's, but 0.35 vs 0.27 box widths →
+    # b
     assert mask_b[:, 8].all() and not mask_a[:, 8].any()
     assert not (mask_a & mask_b).any() and (mask_a | mask_b).all()
     assert not mask_a[:, 10:].any() and not mask_b[:, :5].any()  # never outside its box

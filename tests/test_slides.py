@@ -1,4 +1,5 @@
-"""Lecture mode: slide metadata of every notebook is consistent, and the reveal.js deck works offline."""
+"""Lecture mode: slide metadata of every notebook is consistent, and the reveal.js deck works
+offline."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Style transfer: the Gram matrix by hand, the losses, Gatys et al.'s loop on the real MobileNet, Magenta's TF Lite."""
+"""Style transfer: the Gram matrix by hand, the losses, Gatys et al.'s loop on the real MobileNet,
+Magenta's TF Lite."""
 
 from __future__ import annotations
 
@@ -84,7 +85,8 @@ def test_conversions(images):
 
 
 def test_features_are_one_keras_model_over_the_layers(network, images):
-    """The extractor of notebook 12, written out: a keras.Model to the 5 style + 1 content layers, x·2 − 1."""
+    """The extractor of notebook 12, written out: a keras.Model to the 5 style + 1 content layers,
+    x·2 − 1."""
     import keras
 
     photo, _ = images

@@ -26,7 +26,8 @@ def detector(real_asset):
 def test_network_and_raw_output(detector, real_asset):
     assert detector.output_names == ["yolo_121", "yolo_130"] and len(detector.class_names) == 80
     outputs = detector.forward(read_image(real_asset("detection_images/dog.jpg")), 320)
-    # two scales, 3 anchors per cell: 10×10 and 20×20 grids; rows = cx, cy, w, h, objectness, 80 scores
+    # two scales, 3 anchors per cell: 10×10 and 20×20 grids; rows = cx, cy, w, h, objectness, 80
+    # scores
     assert [o.shape for o in outputs] == [(300, 85), (1200, 85)]
     rows = np.concatenate(outputs)
     assert 0 <= rows[:, :5].min() and rows[:, :2].max() <= 1

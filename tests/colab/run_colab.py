@@ -49,9 +49,10 @@ from cvcourse import assets, repository  # noqa: E402  (the checkout's registry,
 SETUP_PACKAGES = ("cvcourse", "pooch", "imageio-ffmpeg")
 #: printed by cvcourse.video when Colab has no camera (the webcam run looks for it)
 FALLBACK_MESSAGE = "Colab runs on a server with no camera"
-STUB = '''"""Stand-in for Colab's google.colab package (the tests' Colab job): its presence is what the
-course's setup cells and cvcourse.video look for."""
-'''
+STUB = (
+    '"""Stand-in for Colab\'s google.colab package (the tests\' Colab job): its presence is '
+    'what the\ncourse\'s setup cells and cvcourse.video look for."""\n'
+)
 
 
 def run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
@@ -59,7 +60,8 @@ def run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
     result = subprocess.run(cmd, capture_output=True, text=True, **kwargs)
     if result.returncode:
         raise RuntimeError(
-            f"{' '.join(map(str, cmd))} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+            f"{' '.join(map(str, cmd))} failed "
+            f"({result.returncode}):\n{result.stdout}\n{result.stderr}"
         )
     return result
 
@@ -121,7 +123,8 @@ def download_stand_ins(work: Path) -> Path:
 
 
 def colab_kernel(work: Path, py: Path, env: dict[str, str]) -> str:
-    """A kernel spec that starts the Colab python with ``google.colab`` imported (Colab's kernel does)."""
+    """A kernel spec that starts the Colab python with ``google.colab`` imported (Colab's kernel
+    does)."""
     stub = work / "stub"
     (stub / "google" / "colab").mkdir(
         parents=True, exist_ok=True
@@ -186,7 +189,8 @@ def setup_cell_index(nb) -> int:
 def run_notebook(
     notebook: Path, py: Path, kernel: str, work: Path, values: dict[str, object] | None = None
 ) -> dict:
-    """Execute ``notebook`` alone in an empty folder on the Colab kernel; returns timings and text output."""
+    """Execute ``notebook`` alone in an empty folder on the Colab kernel; returns timings and text
+    output."""
     import nbclient
     import nbformat
 
@@ -279,11 +283,14 @@ def tree_megabytes() -> float:
 
 
 def check_shipped_models(py: Path) -> str:
-    """Load each model the course ships with the Colab Keras (this checkout's cvcourse on the path)."""
+    """Load each model the course ships with the Colab Keras (this checkout's cvcourse on the
+    path)."""
     code = (
         "import keras\nfrom cvcourse import course_models as m, gan\n"
-        "cnn = m.load_shipped(m.FASHION_CNN_WEIGHTS, m.build_fashion_cnn)\ng = gan.load_course_generator()\n"
-        "print(f'shipped models load on Keras {keras.__version__}: {cnn.name} {cnn.count_params():,} parameters, '"
+        "cnn = m.load_shipped(m.FASHION_CNN_WEIGHTS, m.build_fashion_cnn)\n"
+        "g = gan.load_course_generator()\n"
+        "print(f'shipped models load on Keras {keras.__version__}: "
+        "{cnn.name} {cnn.count_params():,} parameters, '"
         "f'{g.name} {g.count_params():,} parameters')"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"}
@@ -329,8 +336,8 @@ def main(argv: list[str] | None = None) -> int:
         [
             str(py),
             "-c",
-            "import keras, tensorflow, numpy, cv2; print(f'Keras {keras.__version__}, "
-            "TensorFlow {tensorflow.__version__}, numpy {numpy.__version__}, OpenCV {cv2.__version__}')",
+            "import keras, tensorflow, numpy, cv2; print(f'Keras {keras.__version__}, TensorFlow "
+            "{tensorflow.__version__}, numpy {numpy.__version__}, OpenCV {cv2.__version__}')",
         ]
     ).stdout
     print(
@@ -369,12 +376,14 @@ def main(argv: list[str] | None = None) -> int:
                 )
             )
             print(
-                f"{rows[-1][0]:45s} {result['seconds']:6.1f} s (setup cell {result['setup_s']:4.1f} s)",
+                f"{rows[-1][0]:45s} {result['seconds']:6.1f} s (setup cell "
+                f"{result['setup_s']:4.1f} s)",
                 flush=True,
             )
 
     print(
-        "\n| notebook | run s | setup cell s | setup cell downloads MB | first-use downloads MB |\n|---|---:|---:|---:|---:|"
+        "\n| notebook | run s | setup cell s | setup cell downloads MB | first-use downloads MB "
+        "|\n|---|---:|---:|---:|---:|"
     )
     for name, seconds, setup_s, setup_mb, first_mb in rows:
         print(f"| {name} | {seconds:.1f} | {setup_s:.1f} | {setup_mb:.1f} | {first_mb:.1f} |")

@@ -132,7 +132,10 @@ def make_darknet_weights(cfg: Path, out: Path, rng: np.random.Generator) -> str:
                 np.sqrt(1.0 / fan_in)
             )
             f.write(kernel.tobytes())
-    return f"random weights for the cfg's {len(darknet_convolutions(cfg.read_text()))} convolutions (seed {SEED})"
+    return (
+        f"random weights for the cfg's {len(darknet_convolutions(cfg.read_text()))} convolutions "
+        f"(seed {SEED})"
+    )
 
 
 # --- Caffe ---------------------------------------------------------------------------------------
@@ -230,7 +233,10 @@ def make_caffemodel(prototxt: Path, out: Path, rng: np.random.Generator) -> str:
                 )
             for top in layer["top"]:
                 channels[top] = out_channels
-    return f"protobuf NetParameter written by hand: random blobs for the prototxt's {convolutions} convolutions (seed {SEED})"
+    return (
+        f"protobuf NetParameter written by hand: random blobs for the prototxt's {convolutions} "
+        f"convolutions (seed {SEED})"
+    )
 
 
 # --- Keras ---------------------------------------------------------------------------------------
@@ -472,7 +478,10 @@ def make_cats_and_dogs(out: Path, rng: np.random.Generator) -> str:
                         z, f"cats_and_dogs_filtered/{split}/{kind}s/{kind}.{i}.jpg", jpeg.tobytes()
                     )
                     count += 1
-    return f"{count} drawn JPEGs (cats: warm discs on light, dogs: cool stripes on dark), {CATS_DOGS_SPLITS}"
+    return (
+        f"{count} drawn JPEGs (cats: warm discs on light, dogs: cool stripes on dark), "
+        f"{CATS_DOGS_SPLITS}"
+    )
 
 
 def make_yale_zip(out: Path, rng: np.random.Generator) -> str:
@@ -543,8 +552,12 @@ MAKERS: dict[str, tuple[str, int, Callable[[Path, np.random.Generator], str]]] =
 }
 # full-mode files with no stand-in, and why (the full-course run skips their steps by name)
 NO_STAND_IN = {
-    "mask_rcnn/mask_rcnn_inception_v2_coco_2018_01_28.tar.gz": "a frozen TensorFlow Object Detection graph: no honest stand-in can be generated",
-    "mask_rcnn/mask_rcnn_inception_v2_coco_2018_01_28.pbtxt": "OpenCV's text graph for that frozen graph: useless without it",
+    "mask_rcnn/mask_rcnn_inception_v2_coco_2018_01_28.tar.gz": (
+        "a frozen TensorFlow Object Detection graph: no honest stand-in can be generated"
+    ),
+    "mask_rcnn/mask_rcnn_inception_v2_coco_2018_01_28.pbtxt": (
+        "OpenCV's text graph for that frozen graph: useless without it"
+    ),
 }
 FIELDS = ["name", "sha256", "bytes", "stands_for", "made_by"]
 
@@ -634,7 +647,8 @@ def main(argv: list[str] | None = None) -> int:
     folder = make(args.folder, force=args.force)
     total = sum((folder / n).stat().st_size for n in MAKERS)
     print(
-        f"{len(MAKERS)} stand-ins, {total / 1e6:.0f} MB, in {folder} ({time.perf_counter() - start:.1f} s)"
+        f"{len(MAKERS)} stand-ins, {total / 1e6:.0f} MB, in {folder} "
+        f"({time.perf_counter() - start:.1f} s)"
     )
     for name, why in NO_STAND_IN.items():
         print(f"no stand-in for {name}: {why}")
