@@ -222,3 +222,43 @@ def test_selective_search_puts_small_proposals_first(real_asset):
     boxes = seg.selective_search(read_image(real_asset(GROUP)), width=200)
     area = boxes[:, 2] * boxes[:, 3]
     assert np.median(area[: len(area) // 2]) < np.median(area[len(area) // 2 :])
+
+
+def test_mask_rcnn_detect_decodes_rows_and_masks_as_notebook_14_writes_out():
+    """Notebook 14's ``mask_in_box``: a row's corners (fractions) → a pixel box; the mask of the
+    row's own class, resized (bilinear) into the box, above the threshold 0.3. Checked on a stand-in
+    network (the real graph is a full-course download)."""
+    h, w = 375, 500
+    rows = np.zeros((1, 1, 3, 7), np.float32)
+    rows[0, 0, 0] = [0, 1, 0.9, 0.1, 0.2, 0.5, 0.8]  # class 1, kept
+    rows[0, 0, 1] = [0, 2, 0.4, 0.0, 0.0, 1.0, 1.0]  # below the confidence: dropped
+    rows[0, 0, 2] = [0, 3, 0.7, 0.6, 0.5, 1.2, 0.9]  # right edge past the image: clipped
+    masks = np.zeros((3, 4, 15, 15), np.float32)
+    masks[0, 1] = np.linspace(0, 1, 15)[None]  # rises from left to right: 0.3 cuts it
+    masks[0, 0] = 1  # another class's mask: ignored
+    masks[2, 3] = 0.31  # everywhere just above the threshold
+
+    class StandIn:
+        def setInput(self, blob):
+            self.blob = blob
+
+        def forward(self, names):
+            assert names == ["detection_out_final", "detection_masks"]
+            return rows, masks
+
+    model = seg.MaskRCNN.__new__(seg.MaskRCNN)
+    model.net, model.names = StandIn(), [f"class {i}" for i in range(4)]
+    image = np.zeros((h, w, 3), np.uint8)
+    image[..., 0] = 255  # blue in BGR
+    found = model.detect(image, confidence=0.5)
+    assert model.net.blob.shape == (1, 3, h, w) and model.net.blob[0, 2].min() == 255  # RGB
+    assert [(i.class_name, i.box) for i in found] == [
+        ("class 1", (50, 75, 200, 225)),
+        ("class 3", (300, 187, 200, 150)),
+    ]
+    small = cv2.resize(masks[0, 1], (200, 225), interpolation=cv2.INTER_LINEAR)
+    expected = np.zeros((h, w), bool)
+    expected[75:300, 50:250] = small > 0.3
+    assert np.array_equal(found[0].mask, expected)
+    assert 0 < found[0].mask.sum() < 200 * 225 and found[1].mask.sum() == 200 * 150
+    assert not model.detect(image, confidence=0.5, mask_threshold=0.5)[1].mask.any()
