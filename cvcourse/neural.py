@@ -822,12 +822,13 @@ def _edge(
     radius: float = 0.22,
     label: str | None = None,
 ) -> None:
-    """An arrow from node to node, red for a negative weight, blue for a positive one, as thick
-    as the weight is big, with the weight written on it at ``label_at`` of its length."""
+    """An arrow from node to node, red for a positive weight, blue for a negative one (as in
+    notebook 05's drawings), as thick as the weight is big, with the weight written on it at
+    ``label_at`` of its length."""
     (x0, y0), (x1, y1) = start, end
     length = float(np.hypot(x1 - x0, y1 - y0))
     ux, uy = (x1 - x0) / length, (y1 - y0) / length
-    color = "tab:red" if weight < 0 else "tab:blue"
+    color = "tab:blue" if weight < 0 else "tab:red"
     ax.annotate(
         "",
         xy=(x1 - ux * radius, y1 - uy * radius),
@@ -898,7 +899,7 @@ def plot_network(
 ) -> None:
     """A network with one hidden layer on ``ax``: one column of circles per layer, every weight
     written on its edge with ``decimals`` decimals (row ``i`` of a weight matrix = the weights
-    leaving unit ``i``); red edges are negative weights, blue positive, thicker = bigger."""
+    leaving unit ``i``); red edges are positive weights, blue negative, thicker = bigger."""
     w_h = np.asarray(w_hidden, dtype=float)
     w_o = np.asarray(w_output, dtype=float)
     w_o = w_o[:, None] if w_o.ndim == 1 else w_o

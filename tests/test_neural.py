@@ -508,3 +508,16 @@ def test_plot_neuron_and_network_draw_the_numbers():
         neural.plot_network(b, neural.XOR_W_HIDDEN, np.zeros((2, 1)))
     with pytest.raises(ValueError, match="inputs but"):
         neural.plot_neuron(a, [35, 25], [0.8])
+
+
+def test_edges_are_red_for_positive_and_blue_for_negative_weights():
+    """The same convention as notebook 05's drawings (convolution.plot_dense_step, filters)."""
+    import matplotlib.colors as mcolors
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    neural.plot_neuron(ax, [35, 25], [0.8, -0.1])
+    colours = {t.get_text(): mcolors.to_hex(t.get_color()) for t in ax.texts}
+    assert colours["0.8"] == mcolors.to_hex("tab:red")
+    assert colours["-0.1"] == mcolors.to_hex("tab:blue")
+    plt.close(fig)
