@@ -358,8 +358,8 @@ def style_vector(predictor, image: np.ndarray, bgr: bool = True) -> np.ndarray:
 def magenta_stylize(
     transformer, content: np.ndarray, vector: np.ndarray, bgr: bool = True
 ) -> np.ndarray:
-    """``content``'s central square (384 px) painted with the style ``vector``: uint8 BGR (RGB if
-    not ``bgr``)."""
+    """``content``'s central square, resized to the transformer's input (384 × 384), painted with
+    the style ``vector``: uint8 BGR (RGB if not ``bgr``)."""
     from cvcourse import tflite
 
     check_model(transformer, "transformer", TF_LITE, "the style transformer (load_magenta()[1])")
