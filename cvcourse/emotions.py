@@ -286,11 +286,19 @@ def emotions_in_frames(
     n_classes = model.output_shape[-1]
     probabilities = np.full((len(frames), n_classes), np.nan, dtype=np.float32)
     boxes: list[Box | None] = []
-    for i, frame in enumerate(frames):
+    size = model.input_shape[1]
+    crops = []
+    for frame in frames:
         box = largest_box(detect(frame))
         boxes.append(box)
         if box is not None:
-            probabilities[i] = classify_faces(model, frame, [box], margin, preprocess)[0]
+            crops.append(
+                crop_face(check_uint8(frame, "frame", "the emotion networks"), box, size, margin)
+            )
+    if crops:  # one prediction for all the faces: much faster than one per frame
+        with_face = [i for i, box in enumerate(boxes) if box is not None]
+        batch = preprocess(np.stack(crops)[..., None])
+        probabilities[with_face] = np.asarray(model.predict(batch, verbose=0))
     return probabilities, boxes
 
 

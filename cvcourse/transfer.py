@@ -25,7 +25,8 @@ def load_lfw_subset() -> tuple[np.ndarray, np.ndarray]:
 
     Returns ``(images, labels)``: ``uint8 (200, 25, 25)`` and ``1`` = face, ``0`` = not a face
     (:data:`LFW_CLASSES`). The faces are random people of Labeled Faces in the Wild (Huang et al.
-    2007); the non-faces are crops of the backgrounds of the same photos. Ships with scikit-image.
+    2007); the non-faces are background crops from LFW photos (scikit-image: "extracted from the
+    background of the same dataset"). Ships with scikit-image.
     """
     data = np.load(assets.path(LFW_ASSET))
     if data.shape != (200, 25, 25):

@@ -135,6 +135,22 @@ def test_emotions_in_clip(model, real_asset):
     assert np.allclose(p[with_face].sum(axis=1), 1, atol=1e-4)
 
 
+def test_emotions_in_frames_is_classify_faces_per_frame(model, real_asset):
+    """The one batched prediction gives each frame what classify_faces gives its largest face."""
+    from cvcourse.video import read_frames
+
+    frames = read_frames(
+        real_asset("videos/clip_01_tears_of_steel.mp4"), start=80, stop=130, step=10, width=480
+    )
+    p, boxes = em.emotions_in_frames(model, frames, lambda f: faces.hog_faces(f, upsample=0))
+    assert any(b is not None for b in boxes) and any(b is None for b in [*boxes, None])
+    for frame, box, row in zip(frames, boxes, p):
+        if box is None:
+            assert np.isnan(row).all()
+        else:
+            assert np.allclose(row, em.classify_faces(model, frame, [box])[0], atol=1e-5)
+
+
 def test_plots():
     import matplotlib
 
