@@ -470,26 +470,18 @@ def draw_instances(
         cv2.drawContours(out, contours, -1, color, 2)
         if labels is not None and mask.any():
             ys, xs = np.nonzero(mask)
-            cv2.putText(
-                out,
-                labels[i],
-                (int(xs.min()), max(12, int(ys.min()) + 12)),
-                cv2.FONT_HERSHEY_SIMPLEX,
-                0.5,
-                (255, 255, 255),
-                2,
-                cv2.LINE_AA,
-            )
-            cv2.putText(
-                out,
-                labels[i],
-                (int(xs.min()), max(12, int(ys.min()) + 12)),
-                cv2.FONT_HERSHEY_SIMPLEX,
-                0.5,
-                (0, 0, 0),
-                1,
-                cv2.LINE_AA,
-            )
+            corner = (int(xs.min()), max(12, int(ys.min()) + 12))
+            for ink, thickness in (((255, 255, 255), 2), ((0, 0, 0), 1)):  # black on a white rim
+                cv2.putText(
+                    out,
+                    labels[i],
+                    corner,
+                    cv2.FONT_HERSHEY_SIMPLEX,
+                    0.5,
+                    ink,
+                    thickness,
+                    cv2.LINE_AA,
+                )
     return out
 
 
