@@ -194,8 +194,14 @@ def classify_faces(
     if not boxes:
         return np.zeros((0, n_classes), dtype=np.float32)
     size = model.input_shape[1]
-    crops = np.stack([crop_face(image, b, size, margin) for b in boxes])[..., None]
-    return np.asarray(model.predict(preprocess(crops), verbose=0))
+    return _classify_crops(model, [crop_face(image, b, size, margin) for b in boxes], preprocess)
+
+
+def _classify_crops(
+    model, crops: Sequence[np.ndarray], preprocess: Callable[[np.ndarray], np.ndarray]
+) -> np.ndarray:
+    """One prediction for all the face crops (gray, the model's input size): ``(n, n_classes)``."""
+    return np.asarray(model.predict(preprocess(np.stack(crops)[..., None]), verbose=0))
 
 
 def emotion_labels(
@@ -297,8 +303,7 @@ def emotions_in_frames(
             )
     if crops:  # one prediction for all the faces: much faster than one per frame
         with_face = [i for i, box in enumerate(boxes) if box is not None]
-        batch = preprocess(np.stack(crops)[..., None])
-        probabilities[with_face] = np.asarray(model.predict(batch, verbose=0))
+        probabilities[with_face] = _classify_crops(model, crops, preprocess)
     return probabilities, boxes
 
 
