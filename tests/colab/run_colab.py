@@ -312,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
             f"set {assets.ENV_DIRS} to the shared assets (they stand in for Colab's downloads)"
         )
 
-    py = make_venv(args.python, args.venv)
+    py = make_venv(args.python, args.venv.absolute())  # the kernels run in other folders
     work = Path(tempfile.mkdtemp(prefix="colab-job-"))
     remote = published_clone(work)
     git_env = {
