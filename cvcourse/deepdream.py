@@ -147,6 +147,14 @@ def dream_step(
     and rolled back after, so that over many steps no pattern locked to the network's fixed grid of
     strides and padding pays. ``loss_fn(model, x)``
     defaults to :func:`dream_loss`. Returns ``(loss before the step, new image)``.
+
+    The step is the one notebook 11 writes by hand, ``x + step_size · g / σ(g)``, with no epsilon
+    added to σ: it agrees with the notebook's cell to float rounding however small the gradient
+    is (on a 512-pixel image the pixels' gradients can be tiny, and an added 1e-8, as in
+    TensorFlow's DeepDream tutorial, would then shorten the step). The one case an epsilon
+    covers, a gradient that is zero everywhere (σ = 0: nothing in the image moves the loss, e.g.
+    a channel that is 0 on every pixel), raises a ``ValueError`` that says so instead of dividing
+    by zero or silently not moving.
     """
     import tensorflow as tf
 
@@ -159,8 +167,13 @@ def dream_step(
         tape.watch(x)
         loss = loss_fn(model, x)
     g = tape.gradient(loss, x)
-    g = g / (tf.math.reduce_std(g) + 1e-8)
-    x = tf.clip_by_value(x + step_size * g, -1.0, 1.0)
+    sigma = tf.math.reduce_std(g)
+    if float(sigma) == 0:
+        raise ValueError(
+            "the gradient of the loss is zero on every pixel (σ = 0): nothing in this image moves "
+            "it, e.g. a channel or layer that is 0 everywhere; choose another layer or channel"
+        )
+    x = tf.clip_by_value(x + step_size * g / sigma, -1.0, 1.0)  # notebook 11's expression
     return float(loss), tf.roll(x, shift=[-shift[0], -shift[1]], axis=[1, 2])
 
 

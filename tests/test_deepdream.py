@@ -78,6 +78,35 @@ def test_dream_step_is_the_notebooks_formula(base, photo):
     assert rolled.shape == stepped.shape and np.abs(rolled.numpy() - photo[None]).max() <= 0.02 * 20
 
 
+def test_dream_step_divides_by_sigma_alone():
+    """The step is notebook 11's ``x + ε · g / σ``, no epsilon: with a gradient of ~1e-9 (where an
+    added 1e-8 would shorten the step tenfold) it is the by-hand step exactly; a zero gradient
+    raises instead of dividing by 0."""
+    import tensorflow as tf
+
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-0.5, 0.5, (1, 12, 10, 3)).astype(np.float32)
+    w = tf.constant(rng.standard_normal(x.shape).astype(np.float32))
+
+    def tiny(model, image):  # its gradient is 1e-9 · w on every image
+        return 1e-9 * tf.reduce_sum(image * w)
+
+    image = tf.constant(x)
+    with tf.GradientTape() as tape:
+        tape.watch(image)
+        loss = tiny(None, image)
+    gradient = tape.gradient(loss, image)
+    sigma = tf.math.reduce_std(gradient)
+    assert float(sigma) < 1e-8  # the size at which an epsilon of 1e-8 would matter
+    stepped = tf.clip_by_value(image + 0.02 * gradient / sigma, -1, 1)  # notebook 11, cell 15
+    loss_0, helper_stepped = dd.dream_step(tiny, x, 0.02, loss_fn=tiny)
+    assert loss_0 == float(loss) and np.array_equal(helper_stepped.numpy(), stepped.numpy())
+    moved = helper_stepped.numpy() - x  # no pixel reaches ±1 here: nothing is clipped
+    assert np.isclose(moved.std(), 0.02, rtol=1e-3)  # the full step (an epsilon: ~0.002)
+    with pytest.raises(ValueError, match="zero on every pixel"):
+        dd.dream_step(tiny, x, 0.02, loss_fn=lambda model, image: 0.0 * tf.reduce_sum(image))
+
+
 def test_rolled_step_is_the_notebooks_roll(base, photo):
     """Notebook 11's rolled step by hand: tf.roll by the shift, one step, tf.roll back."""
     import tensorflow as tf
