@@ -46,8 +46,45 @@ def test_tagging_is_stable_and_follows_the_rules():
     assert slides.problems(nb) == []
     nb.cells[6].metadata.slideshow.slide_type = "-"  # 60 lines on one screen
     nb.cells[3].metadata.slideshow.slide_type = "slidez"
-    found = slides.problems(nb)
+    found = slides.problems(nb, estimate=True)
     assert any("units on one screen" in p for p in found) and any("'slidez'" in p for p in found)
+    assert not any("units" in p for p in slides.problems(nb)), "the browser measures screens"
+
+
+def test_measured_heights_decide_where_subslides_start():
+    """The packing on given heights (slide pixels), as `slides tag` does with measured ones."""
+    kinds = ["slide", "subslide", "skip", "slide", "-", "-", "-", "subslide", "-", "-"]
+    heights = [300, 200, None, 100, 300, 300, 700, 100, 100, 50]
+    assert slides.pack(kinds, heights, 600) == [
+        "slide",
+        "subslide",
+        "skip",
+        "slide",
+        "-",  # 100 + 300
+        "subslide",  # 100 + 300 + 300 > 600
+        "subslide",  # taller than a screen: a screen of its own
+        "subslide",
+        "-",
+        "-",
+    ]
+    assert slides.pack(["slide", "-", "-"], [100, 250, 250], 600) == ["slide", "-", "-"]
+    assert slides.pack(["slide", "-", "-"], [100, 250, 251], 600) == ["slide", "-", "subslide"]
+
+
+def test_the_title_slide_holds_the_title_and_the_plan():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# 99 · Title\n\n**Plan of attack**\n\n1. One"),
+        nbformat.v4.new_code_cell("import sys\nif 'google.colab' in sys.modules:\n    pass"),
+        nbformat.v4.new_markdown_cell("**Parameters.** `FULL_COURSE = True` runs it all."),
+        nbformat.v4.new_code_cell("FULL_COURSE = False", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("import numpy as np\nMODEL = 'small'"),
+        nbformat.v4.new_markdown_cell("## 1 · A section"),
+    ]
+    assert slides.rule_kinds(nb) == ["slide", "skip", "subslide", "skip", "-", "slide"]
+    kinds = [c.metadata.slideshow.slide_type for c in slides.assign(nb, [100] * 6).cells]
+    assert kinds == ["slide", "skip", "subslide", "skip", "-", "slide"]
+    assert slides.screens(nb)[0] == [0]
 
 
 def test_a_cell_that_only_asserts_is_run_but_not_presented():
