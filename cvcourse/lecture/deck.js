@@ -26,6 +26,7 @@ window.cvcourseDeck = new Promise(resolve => {
         moved = cell.cloneNode(false);
         moved.removeAttribute("id");
         if (cell.id) moved.dataset.cellId = cell.id.replace(/^cell-id=/, "");
+        moved.classList.add("cvc-continued");
         let inner = moved;
         const chain = [];
         for (let e = part.parentElement; e !== cell; e = e.parentElement) chain.unshift(e);
