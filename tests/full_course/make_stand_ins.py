@@ -339,6 +339,13 @@ def calibrate_batch_norms(model, size: int = 160) -> int:
 # --- data sets -----------------------------------------------------------------------------------
 
 
+# Training and test digits. Notebook 13's by-hand steps train on images[64 * k : 64 * (k + 1)] for
+# k = 1 … 40 (the first 64 are its "real" batch), so full mode needs at least 64 × 41 = 2,624
+# training images: fewer would feed it empty batches (NaN losses, no error) once they run out.
+# tests/test_full_course.py reads that bound from the notebook and checks it against this size.
+MNIST_SIZES = (3000, 500)
+
+
 def make_mnist(out: Path, rng: np.random.Generator) -> str:
     """Keras' ``mnist.npz`` layout: ``x_train (n, 28, 28) uint8``, ``y_train (n,) uint8``, and
     the same for the test set; scikit-learn's 8×8 digits scaled to 20×20 in a 28×28 frame."""
@@ -346,7 +353,7 @@ def make_mnist(out: Path, rng: np.random.Generator) -> str:
     from sklearn.datasets import load_digits
 
     digits = load_digits()
-    n_train, n_test = 3000, 500  # notebook 13 takes 40 batches of 64 after the first: 2,624
+    n_train, n_test = MNIST_SIZES
     order = rng.integers(0, len(digits.target), size=n_train + n_test)  # each digit ~2 times
     # centred, as MNIST's digits are (shifting them at random would make the shift, not the
     # digit, what PCA's first components see)
