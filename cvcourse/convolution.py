@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
-from cvcourse.display import encode_image, finish_figure
+from cvcourse.display import encode_image, finish_figure, labelled_box
 from cvcourse.validation import check_names
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -501,7 +501,8 @@ def detector_explorer(image: object, presets: dict[str, object] | None = None, w
     for w in boxes + [relu_box]:
         w.observe(redraw, names="value")
     redraw()
-    return widgets.VBox([widgets.HBox([dropdown, relu_box]), grid, caption, picture])
+    children = [widgets.HBox([dropdown, relu_box]), grid, caption, picture]
+    return labelled_box(children, "interactive filter", ["preset", "ReLU", "the 3×3 weights"])
 
 
 def matrices_html(
@@ -569,4 +570,4 @@ def step_explorer(image: object, kernel: object):
 
     slider.observe(update, names="value")
     update()
-    return widgets.VBox([slider, text, tables])
+    return labelled_box([slider, text, tables], "interactive convolution", ["step"])

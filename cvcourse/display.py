@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Iterable, Sequence
 
@@ -290,7 +291,53 @@ def interact_image(render, width: int = 600, bgr: bool = True, **controls):
         caption.value = text
 
     panel = widgets.interactive(update, **controls)
-    return widgets.VBox([*panel.children[:-1], caption, picture])
+    return labelled_box([*panel.children[:-1], caption, picture], "interactive picture", controls)
+
+
+def labelled_box(children: list, kind: str, controls: Iterable[str]):
+    """An ``ipywidgets.VBox`` of ``children`` whose plain-text form is one short line.
+
+    Where widgets are not rendered (a notebook viewer without the widget state) the cell shows
+    ``[kind: control, …; run the notebook to use it]`` instead of a cut ``VBox(children=…`` repr.
+    """
+    import ipywidgets as widgets
+
+    box = _labelled(widgets.VBox)(children)
+    box.label = widget_label(kind, controls)
+    return box
+
+
+def interact(function, **controls):
+    """``ipywidgets.interact`` as the cell's value: the controls and ``function``'s output.
+
+    The same controls and abbreviations as ``interact`` (``["AND", "OR"]`` a dropdown, ``(0, 255)``
+    a slider, or a widget); ``function`` runs at once and on every change. Make the returned
+    widget the cell's last value to show it. Where widgets are not rendered (a notebook viewer
+    without the widget state), the cell shows one short line instead of the widget's repr.
+    """
+    import ipywidgets as widgets
+
+    panel = _labelled(widgets.interactive)(function, **controls)
+    panel.label = widget_label(f"interactive {function.__name__}", controls)
+    return panel
+
+
+def widget_label(kind: str, controls: Iterable[str]) -> str:
+    """The one-line text shown in place of a widget where widgets do not render (<= 100 chars)."""
+    label = f"[{kind}: {', '.join(controls)}; run the notebook to use it]"
+    return label if len(label) <= 100 else label[:98] + "…]"
+
+
+@functools.cache
+def _labelled(base: type) -> type:
+    """A subclass of the widget class ``base`` whose repr is the instance's ``label``.
+
+    Jupyter saves ``repr(widget)`` as the widget's plain-text form; for a panel of controls that is
+    a 110-character cut of ``VBox(children=(Dropdown(…``, which says nothing to a reader.
+    """
+    return type(base)(
+        base.__name__, (base,), {"__repr__": lambda self: self.label, "__module__": __name__}
+    )
 
 
 def progress(iterable: Iterable, desc: str | None = None, total: int | None = None):

@@ -7,7 +7,7 @@ outputs, runs all cells through the UI (menu Run → Run All Cells), saves, and 
 
 * every code cell ran and no cell has an error output;
 * every image output loaded in the page (natural width > 0);
-* every widget output is rendered as a control, not as its ``VBox(…)`` text;
+* every widget output is rendered as a control, not as its text (``VBox(…)``, ``[interactive …]``);
 * for one control of every widget panel, changing it changes the panel's picture or output.
 
 The lecture mode is checked too: the live slideshow (jupyterlab-rise) opens with the notebook's
@@ -71,7 +71,7 @@ JS_WIDGET_TEXT = (
     "\n"
     "return [...document.querySelectorAll('.jp-OutputArea-output')]\n"
     "  .filter(o => !o.querySelector('.jupyter-widgets') && "
-    r"/^(VBox|HBox|interactive|Output|Image)\(/.test(o.textContent.trim()))"
+    r"/^((VBox|HBox|interactive|Output|Image)\(|\[interactive )/.test(o.textContent.trim()))"
     "\n"
     "  .map(o => o.textContent.trim().slice(0, 80));\n"
 )

@@ -208,6 +208,7 @@ def test_detector_explorer_builds():
     dropdown.value = "sharpen"
     assert [b.value for b in grid.children] == [0, -1, 0, -1, 5, -1, 0, -1, 0]
     assert "detector sum 1" in caption.value
+    assert repr(box).startswith("[interactive filter: preset") and len(repr(box)) <= 100
     with pytest.raises(ValueError):
         conv.detector_explorer(np.zeros((16, 16)), {"bad": np.zeros((5, 5))})
 
@@ -220,6 +221,7 @@ def test_step_explorer_and_html():
     assert text.value.endswith("= 5") and "[4,4]" in text.value
     assert tables.value.count("<td") == 49 + 9 + 25
     assert tables.value.count("background") == 9 + 1
+    assert repr(box) == "[interactive convolution: step; run the notebook to use it]"
     with pytest.raises(ValueError):
         conv.matrices_html([SLIDES_IMAGE], ["a", "b"])
 

@@ -127,6 +127,29 @@ def test_interact_image_redraws_on_change(hopper):
     assert calls == [100, 200] and caption.value == "threshold 200"
 
 
+def test_widget_panels_show_one_short_line_where_widgets_do_not_render(hopper):
+    box = display.interact_image(lambda threshold=100, photo="a": hopper, threshold=(0, 255))
+    bundle = box._repr_mimebundle_()
+    assert bundle["text/plain"] == "[interactive picture: threshold; run the notebook to use it]"
+    many = display.widget_label("interactive picture", [f"control_number_{i}" for i in range(9)])
+    assert len(many) == 100 and many.endswith("…]")
+
+
+def test_interact_runs_the_function_now_and_on_change(capsys):
+    import ipywidgets as widgets
+
+    seen = []
+    panel = display.interact(
+        lambda operator="AND", epoch=1: seen.append((operator, epoch)),
+        operator=["AND", "OR"],
+        epoch=widgets.IntSlider(1, 1, 12),
+    )
+    operator, epoch = panel.children[:2]
+    epoch.value = 5
+    assert seen == [("AND", 1), ("AND", 5)]
+    assert repr(panel) == "[interactive <lambda>: operator, epoch; run the notebook to use it]"
+
+
 def test_show_video_embeds_an_h264_mp4(hopper):
     frames = [np.roll(hopper, 10 * i, axis=1) for i in range(5)]
     video = display.show_video(frames, fps=5, width=160)
