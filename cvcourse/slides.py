@@ -350,6 +350,29 @@ require(["lecture/reveal.js/dist/reveal.js"], Reveal => {
 """
 
 
+def chromium_options(width: int, height: int, profile: str | Path):
+    """selenium options for the system's headless Chromium: a ``width``×``height`` window, its
+    own profile folder, and nothing that goes online (updates, sync, background requests)."""
+    from selenium import webdriver
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        f"--window-size={width},{height}",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={profile}",
+    ):
+        options.add_argument(arg)
+    return options
+
+
 @contextmanager
 def browser() -> Iterator:
     """Headless Chromium (the system's, through selenium) with a 1280×720 projector viewport.
@@ -367,21 +390,7 @@ def browser() -> Iterator:
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="cvcourse-chromium-") as profile:
-        options = webdriver.ChromeOptions()
-        options.binary_location = CHROMIUM
-        for arg in (
-            "--headless=new",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            f"--window-size={DECK_WIDTH},{DECK_HEIGHT}",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            f"--user-data-dir={profile}",
-        ):
-            options.add_argument(arg)
+        options = chromium_options(DECK_WIDTH, DECK_HEIGHT, profile)
         os.environ.setdefault("SE_OFFLINE", "true")  # selenium-manager must not go online
         driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
         try:

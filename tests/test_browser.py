@@ -166,21 +166,9 @@ def browser(tmp_path_factory):
     )
     from selenium.webdriver.chrome.service import Service
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--window-size=1600,1000",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
-    ):
-        options.add_argument(arg)
+    from cvcourse.slides import chromium_options
+
+    options = chromium_options(1600, 1000, tmp_path_factory.mktemp("chromium"))
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     os.environ.setdefault(
         "SE_OFFLINE", "true"
