@@ -97,7 +97,8 @@ def available_trackers() -> list[str]:
 
 def check_box(box: Sequence[float], frame: np.ndarray, name: str = "initial box") -> Box:
     """``box`` as ints after checking it is ``(x, y, w, h)`` with w, h > 0 lying inside
-    ``frame``."""
+    ``frame`` (an image, checked first)."""
+    frame = check_image(frame, "frame")
     values = list(box) if isinstance(box, (Sequence, np.ndarray)) else []
     if len(values) != 4 or not all(
         isinstance(v, (int, float, np.integer, np.floating)) and math.isfinite(v) for v in values

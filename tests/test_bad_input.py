@@ -246,9 +246,7 @@ class Row:
     ``call(value, inputs)`` passes ``value`` as ``arg`` and valid :class:`Inputs` elsewhere;
     ``valid`` gives the valid image the bad images are made from (default: the photo); ``ext`` is
     the file extension of the bad paths; ``example`` the one name of the bare string; ``accepts``
-    the bad values of the kind that are fine here, each with the reason; ``gaps`` the bad values a
-    module owned by another change still gets wrong, each with the fix it needs there (a strict
-    expected failure: once fixed there, the case passes and its gap must be removed here).
+    the bad values of the kind that are fine here, each with the reason.
     """
 
     target: str
@@ -259,7 +257,6 @@ class Row:
     ext: str = ""
     example: str = "name"
     accepts: dict[str, str] = dataclasses.field(default_factory=dict)
-    gaps: dict[str, str] = dataclasses.field(default_factory=dict)
 
     def values(self) -> list[str]:
         return [label for label in KINDS[self.kind] if label not in self.accepts]
@@ -275,11 +272,6 @@ MATRIX = {
     "float32": "a matrix of any numbers",
     "bool": "a 0/1 matrix (the slides' images)",
 }
-
-
-def gaps(labels: str | tuple[str, ...], fix: str) -> dict[str, str]:
-    """Known gaps of a row in a module owned by another change: ``{label: the fix it needs}``."""
-    return {label: fix for label in ((labels,) if isinstance(labels, str) else labels)}
 
 
 ALL_IMAGES = tuple(IMAGES_VALUES)
@@ -617,7 +609,7 @@ TABLE: list[Row] = [
     image("faces.haar_faces", lambda v, c: _m("faces").haar_faces(v)),
     image("faces.hog_faces", lambda v, c: _m("faces").hog_faces(v)),
     image("faces.cnn_faces", lambda v, c: _m("faces").cnn_faces(v, 0)),
-    # ---- gan (owned elsewhere: known gaps are marked)
+    # ---- gan
     images("gan.check_batch", lambda v, c: _m("gan").check_batch(v), valid=lambda c: c.small),
     images("gan.to_model_range", lambda v, c: _m("gan").to_model_range(v), valid=lambda c: c.small),
     images("gan.to_uint8", lambda v, c: _m("gan").to_uint8(v), valid=lambda c: c.small),
@@ -1112,17 +1104,13 @@ TABLE: list[Row] = [
         arg="model_file",
     ),
     model("tflite.run", lambda v, c: _m("tflite").run(v, X32), arg="interpreter"),
-    # ---- tracking (its module is owned elsewhere: known gaps are marked)
+    # ---- tracking
     box("tracking.check_box", lambda v, c: _m("tracking").check_box(v, c.photo)),
     image(
         "tracking.check_box",
         lambda v, c: _m("tracking").check_box((1, 1, 5, 5), v),
         arg="frame",
         accepts=ANY_DEPTH,
-        gaps=gaps(
-            ("None", "a path string", "a 1-d array", "a 2-channel array", "bool", "NaN"),
-            "tracking.check_box: check_image(frame, 'frame') before reading its shape",
-        ),
     ),
     image(
         "tracking.Tracker.init",
@@ -1377,12 +1365,7 @@ def names_the_argument(row: Row, value: object, message: str) -> bool:
 def cases():
     for row in TABLE:
         for label in row.values():
-            marks = (
-                [pytest.mark.xfail(reason=row.gaps[label], strict=True)]
-                if label in row.gaps
-                else []
-            )
-            yield pytest.param(row, label, id=f"{row.target}({row.arg}={label})", marks=marks)
+            yield pytest.param(row, label, id=f"{row.target}({row.arg}={label})")
 
 
 @pytest.mark.filterwarnings("ignore")
