@@ -9,11 +9,28 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 
 import matplotlib
 import pytest
 
 matplotlib.use("Agg")
+
+
+def absolute_asset_dirs() -> None:
+    """Make each ``CVCOURSE_ASSETS`` folder absolute, relative to where pytest was started.
+
+    The notebooks' kernels run in other folders (nbval: the notebook's; the browser test's
+    JupyterLab: a copy of ``notebooks/``), where an entry such as ``../shared/assets`` would
+    point elsewhere.
+    """
+    value = os.environ.get("CVCOURSE_ASSETS")
+    if value:
+        folders = (str(Path(p).expanduser().absolute()) for p in value.split(os.pathsep) if p)
+        os.environ["CVCOURSE_ASSETS"] = os.pathsep.join(folders)
+
+
+absolute_asset_dirs()  # before any test or kernel reads it
 
 # nbval waits 5 s for each next output message of a finished cell; on a loaded 2-core machine a
 # cell that updates a progress bar can take longer, and nbval then kills the kernel

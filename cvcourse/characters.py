@@ -70,6 +70,8 @@ PAINT_HSV: dict[str, tuple[int, int, int]] = {
 
 # The character is drawn upright on a canvas of CANVAS (w, h) pixels, 2 pixels per unit of a
 # 100-unit-tall figure whose feet touch the bottom, then shrunk, tilted and pasted.
+# the figure's height as a share of the image's, drawn uniformly from this range
+HEIGHT_RANGE = (0.45, 0.9)
 _UNIT = 2
 _CANVAS = (60 * _UNIT, 104 * _UNIT)
 
@@ -260,7 +262,7 @@ def make_character(
     alpha = (layer.max(axis=2) > 0).astype(np.float32)
     if rng.random() < 0.5:
         layer, alpha = layer[:, ::-1], alpha[:, ::-1]
-    height = int(rng.uniform(0.45, 0.9) * size)
+    height = int(rng.uniform(*HEIGHT_RANGE) * size)
     width = max(1, round(height * _CANVAS[0] / _CANVAS[1]))
     layer = cv2.resize(np.ascontiguousarray(layer), (width, height), interpolation=cv2.INTER_AREA)
     alpha = cv2.resize(np.ascontiguousarray(alpha), (width, height), interpolation=cv2.INTER_AREA)
