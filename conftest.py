@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 
 import matplotlib
 import pytest
@@ -24,10 +23,11 @@ def absolute_asset_dirs() -> None:
     JupyterLab: a copy of ``notebooks/``), where an entry such as ``../shared/assets`` would
     point elsewhere.
     """
-    value = os.environ.get("CVCOURSE_ASSETS")
-    if value:
-        folders = (str(Path(p).expanduser().absolute()) for p in value.split(os.pathsep) if p)
-        os.environ["CVCOURSE_ASSETS"] = os.pathsep.join(folders)
+    from cvcourse import assets
+
+    folders = assets.env_dirs()
+    if folders:
+        os.environ[assets.ENV_DIRS] = os.pathsep.join(str(p.absolute()) for p in folders)
 
 
 absolute_asset_dirs()  # before any test or kernel reads it

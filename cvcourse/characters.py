@@ -68,10 +68,11 @@ PAINT_HSV: dict[str, tuple[int, int, int]] = {
     "black": (0, 0, 20),
 }
 
-# The character is drawn upright on a canvas of CANVAS (w, h) pixels, 2 pixels per unit of a
-# 100-unit-tall figure whose feet touch the bottom, then shrunk, tilted and pasted.
 # the figure's height as a share of the image's, drawn uniformly from this range
 HEIGHT_RANGE = (0.45, 0.9)
+
+# The character is drawn upright on a canvas of CANVAS (w, h) pixels, 2 pixels per unit of a
+# 100-unit-tall figure whose feet touch the bottom, then shrunk, tilted and pasted.
 _UNIT = 2
 _CANVAS = (60 * _UNIT, 104 * _UNIT)
 
